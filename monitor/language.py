@@ -26,15 +26,21 @@ TURKISH_LETTERS = frozenset("şğı")
 GERMAN_LETTERS = frozenset("äß")
 FRENCH_LETTERS = frozenset("éèêàâùûœëïî")
 
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 STOPWORDS: dict[str, frozenset[str]] = {
-    "fa": frozenset("است می این که را با از به برای شد شده آن های هم کرد نیز بود".split()),
-    "ar": frozenset("في من التي الذي على إلى عن أن مع هذا هذه كان قد وقد التى".split()),
-    "ru": frozenset("и в на не что с по для как это из от к о его был также".split()),
-    "kk": frozenset("және мен бұл үшін деп да де бойынша туралы оның болды жылы".split()),
-    "en": frozenset("the of and to in is that for on with was said by as at from".split()),
-    "tr": frozenset("ve bir için ile bu da de olarak olan göre ise gibi daha çok".split()),
-    "de": frozenset("der die und das nicht ist mit den von zu sich auf für dem des".split()),
-    "fr": frozenset("le la les et des du une est pour dans que sur pas au aux qui".split()),
+    "fa": _wordset("است می این که را با از به برای شد شده آن های هم کرد نیز بود"),
+    "ar": _wordset("في من التي الذي على إلى عن أن مع هذا هذه كان قد وقد التى"),
+    "ru": _wordset("и в на не что с по для как это из от к о его был также"),
+    "kk": _wordset("және мен бұл үшін деп да де бойынша туралы оның болды жылы"),
+    "en": _wordset("the of and to in is that for on with was said by as at from"),
+    "tr": _wordset("ve bir için ile bu da de olarak olan göre ise gibi daha çok"),
+    "de": _wordset("der die und das nicht ist mit den von zu sich auf für dem des"),
+    "fr": _wordset("le la les et des du une est pour dans que sur pas au aux qui"),
 }
 
 # Which languages each script can be, and the distinctive letters of each.
@@ -61,14 +67,17 @@ KAZAKH_MIN_SHARE = 0.02
 
 def _script_words(sample: str) -> tuple[str | None, list[str]]:
     """The script holding the most letters, and its words."""
-    best: tuple[str | None, list[str], int] = (None, [], 0)
+    best_script: str | None = None
+    best_words: list[str] = []
+    best_letters = 0
     for script, pattern in SCRIPT_RES.items():
         words = pattern.findall(sample)
         letters = sum(map(len, words))
-        if letters > best[2]:
-            best = (script, words, letters)
-    script, words, letters = best
-    return (script, words) if letters >= MIN_LETTERS else (None, [])
+        if letters > best_letters:
+            best_script, best_words, best_letters = script, words, letters
+    if best_letters < MIN_LETTERS:
+        return None, []
+    return best_script, best_words
 
 
 def _scores(words: list[str], languages: Sequence[str], text: str) -> dict[str, float]:

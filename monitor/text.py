@@ -56,7 +56,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """NFKC, letter-variant folding and casefold, keeping whitespace as it is."""
-    return unicodedata.normalize("NFKC", text).translate(_TABLE).casefold()
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is cheap
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TABLE).casefold()
 
 
 def normalize_text(text: str) -> str:

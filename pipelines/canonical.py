@@ -1,0 +1,71 @@
+"""Stage 1, canonical: one identity per article URL; already stored articles go no further."""
+
+from __future__ import annotations
+
+import re
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from monitor.context import CrawlContext
+from monitor.db import utcnow
+from monitor.items import Article
+from monitor.urls import normalize_url, trusted_canonical
+
+# The <link rel=canonical> and og:url of a page, read from its head without a full parse.
+CANONICAL_LINK = re.compile(
+    rb"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>|<meta\b[^>]*\bproperty\s*=\s*["']og:url["'][^>]*>""",
+    re.IGNORECASE,
+)
+HREF = re.compile(rb"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def declared_canonicals(body: bytes) -> list[str]:
+    head = body[:200_000]
+    found = []
+    for tag in CANONICAL_LINK.findall(head):
+        match = HREF.search(tag)
+        if match:
+            found.append(match.group(1).decode("utf-8", "replace").strip())
+    return found
+
+
+class CanonicalPipeline:
+    """Folds tracking parameters, AMP and mobile hosts, redirects and trusted canonicals into one URL."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.context = CrawlContext.of(crawler)
+        self.stats = crawler.stats
+        self.aliases = self.context.sources.host_aliases()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanonicalPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Article, spider: object = None) -> Article:
+        article = ItemAdapter(item).item
+        if article.verdict:
+            return article
+        identity = normalize_url(article.url, self.aliases)
+        source = self.context.sources.get(article.source)
+        for declared in declared_canonicals(article.body):
+            trusted = trusted_canonical(article.url, declared, source.article_pattern)
+            if trusted and self.context.sources.for_url(trusted) is source:
+                identity = normalize_url(trusted, self.aliases)
+                break
+        article.canonical_url = identity
+        seen = {identity}
+        for url, kind in ((article.requested_url, "listed"), *((u, "redirect") for u in article.redirect_urls),
+                          (article.url, "fetched")):
+            if url and url not in seen:
+                seen.add(url)
+                article.aliases.append((url, kind))
+        if not article.listing.get("update"):
+            existing = self.context.db.execute("SELECT id FROM articles WHERE url = ?", [identity]).fetchone()
+            if existing is not None:
+                article.article_id = existing[0]
+                article.verdict, article.reason = "known", "already stored under its canonical URL"
+                self.context.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [utcnow(), existing[0]])
+                self.stats.inc_value("monitor/canonical/known")
+        return article

@@ -1,0 +1,157 @@
+"""Stage 5, dedup: exact copies folded into one article, wire copies grouped into stories."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from monitor.context import CrawlContext
+from monitor.dedup import NearDuplicateIndex, credited_agency
+from monitor.items import Article
+
+logger = logging.getLogger(__name__)
+
+SAME_ARTICLE_SIMILARITY = 0.9   # one outlet, nearly the same text under two URLs: one article
+CREDIT_WINDOW = timedelta(days=2)
+
+
+@dataclass
+class Known:
+    """What dedup remembers of each stored article, without its text."""
+
+    source: str
+    published: datetime | None
+    round: int | None
+    story_id: int | None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class DedupPipeline:
+    """Assigns article ids, folds exact copies, and links near-duplicates and credited translations into stories."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.context = CrawlContext.of(crawler)
+        self.stats = crawler.stats
+        db = self.context.db
+        self.next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+        self.articles: dict[int, Known] = {}
+        self.by_hash: dict[str, int] = {}
+        self.by_url: dict[str, int] = {}
+        for row in db.execute("SELECT id, source, published, round, story_id, text_hash FROM articles"):
+            self.articles[row[0]] = Known(row[1], parse_time(row[2]), row[3], row[4])
+            if row[5]:
+                self.by_hash.setdefault(row[5], row[0])
+        # Rebuilt from stored signatures: no text is re-shingled on start.
+        self.index = NearDuplicateIndex.rebuild(
+            (row[0], row[1], parse_time(row[2]))
+            for row in db.execute("SELECT article_id, signature, published FROM signatures WHERE length(signature) > 0")
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Article, spider: object = None) -> Article:
+        article = ItemAdapter(item).item
+        if article.verdict:
+            return article
+        published = parse_time(article.published)
+        existing = self.existing_url(article)
+        if existing is not None:
+            return self.revisit(article, existing)
+        if article.text_hash in self.by_hash:
+            original = self.by_hash[article.text_hash]
+            if self.articles[original].source == article.source:
+                return self.fold(article, original, "the same text is stored under another URL of this outlet")
+            self.link(article, original, "exact copy")
+        elif article.signature:
+            self.link_near_duplicate(article, published)
+        if article.story_id is None:
+            self.link_credited_translation(article, published)
+        if article.verdict:
+            return article
+        article.article_id = self.next_id
+        self.next_id += 1
+        self.remember(article, published)
+        article.verdict = "stored"
+        return article
+
+    def existing_url(self, article: Article) -> int | None:
+        if article.canonical_url in self.by_url:
+            return self.by_url[article.canonical_url]
+        if article.listing.get("update"):
+            row = self.context.db.execute("SELECT id FROM articles WHERE url = ?", [article.canonical_url]).fetchone()
+            return row[0] if row else None
+        return None
+
+    def revisit(self, article: Article, existing: int) -> Article:
+        """The same URL again: unchanged, or a new revision of a stored article."""
+        article.article_id = existing
+        row = self.context.db.execute("SELECT text_hash FROM articles WHERE id = ?", [existing]).fetchone()
+        if row is not None and row[0] != article.text_hash:
+            article.verdict, article.reason = "updated", "the page's text changed since it was stored"
+            self.stats.inc_value("monitor/dedup/updated")
+        else:
+            article.verdict, article.reason = "known", "already stored under this URL"
+        return article
+
+    def fold(self, article: Article, original: int, reason: str) -> Article:
+        article.verdict, article.reason, article.duplicate_of = "duplicate", reason, original
+        article.article_id = original
+        self.stats.inc_value("monitor/dedup/duplicate")
+        return article
+
+    def link(self, article: Article, other: int, why: str) -> None:
+        known = self.articles[other]
+        article.story_id = known.story_id or other
+        known.story_id = article.story_id
+        article.duplicate_of = other
+        article.reason = f"{why} of article {other}"
+        self.stats.inc_value("monitor/dedup/story_copy")
+
+    def link_near_duplicate(self, article: Article, published: datetime | None) -> None:
+        for other, similarity in self.index.query(article.signature, published):
+            if other not in self.articles:
+                continue
+            if self.articles[other].source == article.source:
+                if similarity >= SAME_ARTICLE_SIMILARITY:
+                    self.fold(article, other, f"near-identical ({similarity:.2f}) to another URL of this outlet")
+                    return
+                continue
+            self.link(article, other, f"near-duplicate ({similarity:.2f})")
+            return
+
+    def link_credited_translation(self, article: Article, published: datetime | None) -> None:
+        """A copy crediting an agency joins that agency's story on the same round and days."""
+        agency = credited_agency(article.extracted.get("text") or "")
+        round_ = article.judgement.get("round")
+        if agency is None or agency == article.source or published is None or round_ is None:
+            return
+        best: tuple[timedelta, int] | None = None
+        for key, known in self.articles.items():
+            if known.source != agency or known.round != round_ or known.published is None:
+                continue
+            gap = abs(known.published - published)
+            if gap <= CREDIT_WINDOW and (best is None or gap < best[0]):
+                best = (gap, key)
+        if best is not None:
+            self.link(article, best[1], f"translation crediting {agency}")
+
+    def remember(self, article: Article, published: datetime | None) -> None:
+        assert article.article_id is not None
+        self.articles[article.article_id] = Known(article.source, published, article.judgement.get("round"), article.story_id)
+        self.by_url[article.canonical_url] = article.article_id
+        if article.text_hash:
+            self.by_hash.setdefault(article.text_hash, article.article_id)
+        if article.signature:
+            self.index.add(article.article_id, article.signature, published)

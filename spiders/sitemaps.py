@@ -1,0 +1,127 @@
+"""The sitemaps spider: robots.txt discovery, sitemap indexes, Google News and monthly archive sitemaps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import jdatetime
+from protego import Protego
+from scrapy.http import Request, Response
+from scrapy.utils.gz import gunzip, gzip_magic_number
+
+from monitor.listings import ListingError, parse_sitemap
+from monitor.seeds import Source
+from spiders.base import MonitorSpider
+
+
+def months(since: date, until: date) -> Iterator[date]:
+    day = date(since.year, since.month, 1)
+    while day <= until:
+        yield day
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def jalali_months(since: date, until: date) -> list[tuple[int, int]]:
+    """The Solar Hijri (year, month) pairs that overlap the window, in order."""
+    seen: list[tuple[int, int]] = []
+    day = since
+    while day <= until:
+        j = jdatetime.date.fromgregorian(date=day)
+        if (j.year, j.month) not in seen:
+            seen.append((j.year, j.month))
+        day += timedelta(days=10)
+    j = jdatetime.date.fromgregorian(date=until)
+    if (j.year, j.month) not in seen:
+        seen.append((j.year, j.month))
+    return seen
+
+
+def archive_urls(template: str, since: date, until: date) -> list[str]:
+    """One archive URL per month of the window, Gregorian or Solar Hijri by the template's fields."""
+    if "{jyear" in template or "{jmonth" in template:
+        return [template.format(jyear=y, jmonth=m) for y, m in jalali_months(since, until)]
+    return [template.format(year=d.year, month=d.month) for d in months(since, until)]
+
+
+class SitemapsSpider(MonitorSpider):
+    """Walks sitemaps (from the sources and robots.txt) and dated archive sitemaps inside the window."""
+
+    name = "sitemaps"
+    method = "sitemap"
+
+    def start_listing(self, source: Source) -> Iterator[Request]:
+        for url in source.sitemaps:
+            yield self.listing_request(url, source, self.parse_sitemap, "sitemap")
+        if source.robots_sitemaps:
+            robots = source.homepage.split("/", 3)
+            yield Request(f"{robots[0]}//{robots[2]}/robots.txt", callback=self.parse_robots,
+                          errback=self.listing_failed, meta={"source": source.id}, priority=10)
+        if source.archive_sitemap:
+            for url in archive_urls(source.archive_sitemap, self.since, self.until):
+                yield self.listing_request(url, source, self.parse_sitemap, "archive-sitemap")
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        source = self.context.sources.get(response.meta["source"])
+        try:
+            robots = Protego.parse(response.text)
+        except Exception as exc:  # noqa: BLE001 - a broken robots.txt is a listing error, not a crash
+            self.bad_listing(response, exc)
+            return
+        configured = set(source.sitemaps)
+        for url in robots.sitemaps:
+            if url not in configured:
+                yield self.listing_request(url, source, self.parse_sitemap, "sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self.listing_unchanged(response):
+            return
+        source = self.context.sources.get(response.meta["source"])
+        body = response.body
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as exc:  # noqa: BLE001 - corrupt or oversized archives are logged and skipped
+                self.bad_listing(response, ValueError(f"gzip: {exc or type(exc).__name__}"))
+                return
+        if not body.lstrip()[:100].lower().startswith((b"<?xml", b"<urlset", b"<sitemapindex")):
+            yield from self.parse_listing_page(response, source)
+            return
+        try:
+            sitemap = parse_sitemap(body)
+        except ListingError as exc:
+            self.bad_listing(response, exc)
+            return
+        if sitemap.kind == "sitemapindex":
+            for entry in sitemap.entries:
+                modified = self.listing_date(entry.published, source)
+                # A child sitemap untouched since before the window holds nothing in it.
+                if modified is not None and modified.date() < self.since:
+                    self.crawler.stats.inc_value("monitor/sitemap/skipped_old")
+                    continue
+                yield self.listing_request(response.urljoin(entry.url), source, self.parse_sitemap, "sitemap")
+            return
+        for entry in sitemap.entries:
+            listing = {
+                "title": entry.title, "keywords": entry.keywords, "date_raw": entry.published,
+                "date_source": entry.date_source, "date": self.listing_date(entry.published, source),
+            }
+            request = self.consider(response.urljoin(entry.url), source, listing)
+            if request is not None:
+                yield request
+
+    def parse_listing_page(self, response: Response, source: Source) -> Iterator[Request]:
+        """An HTML archive listing (some outlets have no XML archive): its article links."""
+        if not hasattr(response, "css"):
+            self.bad_listing(response, ValueError("neither a sitemap nor an HTML page"))
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href)
+            if source.is_article_url(url):
+                request = self.consider(url, source, {"date": None})
+                if request is not None:
+                    yield request
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
