@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     crawl = sub.add_parser("crawl", help="crawl the configured outlets (cron)", description=CRAWL_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    crawl.add_argument("--spiders", default="feeds,sitemaps,search,archive", help="comma-separated spiders to run")
+    crawl.add_argument("--spiders", default="feeds,search,sitemaps,archive", help="comma-separated spiders to run")
     crawl.add_argument("--source", help="only these outlet ids (comma-separated)")
     crawl.add_argument("--since", help="start of the window, YYYY-MM-DD (feeds default to the last days)")
     crawl.add_argument("--until", help="end of the window, YYYY-MM-DD")
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.set_defaults(func=cmd_crawl)
 
     demo = sub.add_parser("demo", help="start the bundled newsroom and crawl it into the database")
-    demo.add_argument("--spiders", default="feeds,sitemaps,search,archive")
+    demo.add_argument("--spiders", default="feeds,search,sitemaps,archive")
     demo.set_defaults(func=cmd_demo)
 
     newsroom = sub.add_parser("newsroom", help="serve the newsroom simulator in the foreground (127.0.0.1)")

@@ -12,7 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-SPIDERS = ("feeds", "sitemaps", "search", "archive")
+SPIDERS = ("feeds", "search", "sitemaps", "archive")  # cheapest first: later ones skip what is stored
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:

@@ -114,7 +114,8 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
     db["source_runs"].create(
         {
             "crawl_id": int, "source": str, "listed": int, "fetched": int, "extracted": int, "dated": int,
-            "relevant": int, "stored": int, "errors": int, "median_words": int, "finished": str,
+            "relevant": int, "stored": int, "errors": int, "listing_errors": int, "median_words": int,
+            "finished": str,
         },
         pk=("crawl_id", "source"),
     )

@@ -6,7 +6,7 @@ import hashlib
 import math
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -247,17 +247,31 @@ CREDIT_FORMS = (
 # Credits live in the dateline/lead and the sign-off; a name mid-article is a mention.
 CREDIT_ZONE_CHARS = 400
 
-_CREDIT_PATTERNS = {
-    agency: re.compile("|".join(form.replace("NAME", names) for form in CREDIT_FORMS))
-    for agency, names in AGENCY_NAMES.items()
-}
+START_FORM, END_FORM = CREDIT_FORMS[-2], CREDIT_FORMS[-1]
 
 
-def _credits(text: str) -> list[tuple[int, int, str]]:
+def _compile_credits(forms: Sequence[str]) -> dict[str, re.Pattern[str]]:
+    return {
+        agency: re.compile("|".join(form.replace("NAME", names) for form in forms))
+        for agency, names in AGENCY_NAMES.items()
+    }
+
+
+_ALL_CREDITS = _compile_credits(CREDIT_FORMS)
+# On a slice of a long text, \A or \Z would match at the cut: leave them out there.
+_HEAD_CREDITS = _compile_credits([f for f in CREDIT_FORMS if f != END_FORM])
+_TAIL_CREDITS = _compile_credits([f for f in CREDIT_FORMS if f != START_FORM])
+# One cheap pass finds which agencies are named at all; only their credit patterns run.
+_ANY_NAME = re.compile("|".join(f"(?P<{agency}>{names})" for agency, names in AGENCY_NAMES.items()))
+
+
+def _credits(text: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
     """(start, end, agency) of every credit-shaped match in the text."""
+    named = {m.lastgroup for m in _ANY_NAME.finditer(text)}
     return [
         (m.start(), m.end(), agency)
-        for agency, pattern in _CREDIT_PATTERNS.items()
+        for agency, pattern in patterns.items()
+        if agency in named
         for m in pattern.finditer(text)
     ]
 
@@ -274,10 +288,13 @@ def credited_agency(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    found = _credits(text)
-    head = [(start, agency) for start, _, agency in found if start < CREDIT_ZONE_CHARS]
+    if len(text) <= 2 * CREDIT_ZONE_CHARS:
+        found = _credits(text, _ALL_CREDITS)
+        head = [(start, agency) for start, _, agency in found if start < CREDIT_ZONE_CHARS]
+        tail = [(end, agency) for _, end, agency in found]
+    else:
+        head = [(start, agency) for start, _, agency in _credits(text[:CREDIT_ZONE_CHARS], _HEAD_CREDITS)]
+        tail = [(end, agency) for _, end, agency in _credits(text[-CREDIT_ZONE_CHARS:], _TAIL_CREDITS)]
     if head:
         return min(head)[1]
-    tail_from = len(text) - CREDIT_ZONE_CHARS
-    tail = [(end, agency) for _, end, agency in found if end > tail_from]
     return max(tail)[1] if tail else None

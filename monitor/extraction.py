@@ -12,13 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author as trafilatura_author
 from trafilatura.metadata import extract_title as trafilatura_title
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from monitor.dates import find_page_dates, to_iso
-from monitor.language import STOPWORDS, detect_language
+from monitor.language import detect_language, stopword_share
 
 # --------------------------------------------------------------------------- rules
 # Classification rules are data: lower-cased markers per verdict, matched on the page's
@@ -85,6 +85,7 @@ LISTING_JSONLD_TYPES = frozenset({"website", "collectionpage", "itemlist", "sear
 
 MAX_BYTES = 5_000_000
 EMPTY_MAX_WORDS = 40          # fewer body words than this: nothing to store
+BRIEF_MIN_WORDS = 20          # ... unless the page is marked up or dated as an article
 BLOCK_MAX_WORDS = 150         # block and consent pages are short
 PAYWALL_MAX_WORDS = 250       # a teaser, not a full article
 SHORT_PAGE_WORDS = 400        # challenge and consent pages have little visible text at all
@@ -96,6 +97,11 @@ FAVOR_PRECISION = True        # trafilatura's precision mode keeps related-news 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ", " • ", " / ", ": ")
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
                 b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"BM")
+# Control characters (not tab/newline/CR): a few are stray bytes, many mean binary data.
+CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_SHARE = 0.02
+BINARY_SAMPLE = 65536
 # Legacy encodings tried, in order, when a page declares none and is not UTF-8.
 LEGACY_ENCODINGS = ("cp1251", "cp1256", "cp1254", "koi8-r", "cp1252")
 WHITESPACE_RE = re.compile(r"\s+")
@@ -111,6 +117,22 @@ EDGE_BOILERPLATE_RE = re.compile(
     r"кілт сөздер|тағы оқыңыз)\b",
     re.IGNORECASE,
 )
+AUTHOR_XPATH = etree.XPath(
+    "//*[@itemprop='author' or @rel='author' or contains(@class, 'author') or contains(@class, 'byline__name')]"
+    "[not(self::meta) and not(self::link) and not(ancestor::*[contains(@class, 'comment')])]")
+AUTHOR_LABEL_RE = re.compile(r"^(by|автор[ы]?:?|نویسنده:?|yazan:?|بقلم:?|авторы:?|von|par)\s+", re.IGNORECASE)
+VISIBLE_TEXT_XPATH = etree.XPath("//text()[not(parent::script) and not(parent::style) and not(parent::template)]")
+LEAD_XPATH = etree.XPath(
+    "//*[@class][self::p or self::div or self::h2 or self::h3 or self::span or self::section]"
+    "[contains(@class, 'lead') or contains(@class, 'summary') or contains(@class, 'intro') or "
+    "contains(@class, 'excerpt') or contains(@class, 'standfirst') or contains(@class, 'subtitle') or "
+    "contains(@class, 'dek') or contains(@class, 'annotation') or contains(@class, 'anons') or "
+    "contains(@class, 'spot') or contains(@class, 'ozet') or contains(@class, 'rutitr')]")
+ZWNJ = "\u200c"
+ZWNJ_STAND_IN = "\u07fa"  # NKo lajanyalan: a printable joiner no monitored language uses
+# Classes of the standfirst/summary printed between headline and body: not body text.
+LEAD_CLASS_RE = re.compile(r"\b(lead|summary|intro|excerpt|standfirst|subtitle|dek|annotation|anons|"
+                           r"article__lead|article-lead|news-lead|spot|ozet|rutitr)\b", re.IGNORECASE)
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "svg"})
 
 
@@ -168,40 +190,41 @@ class PageError(Exception):
 
 
 def decode_page(body: bytes | str, encoding: str | None = None) -> str:
-    """HTML bytes -> text: HTTP charset, else BOM/<meta charset>, else detection."""
+    """HTML bytes -> text: HTTP charset, else BOM/<meta charset>, else detection.
+
+    Refuses oversized and binary input; strips the odd stray control character.
+    """
     if isinstance(body, str):
         if len(body) > MAX_BYTES:
             raise PageError(f"page too large ({len(body)} characters)")
-        if "\x00" in body[:65536]:
-            raise PageError("binary content (NUL characters)")
-        return body
-    if not isinstance(body, (bytes, bytearray)):
+        text = body
+    elif isinstance(body, (bytes, bytearray)):
+        data = bytes(body)
+        if len(data) > MAX_BYTES:
+            raise PageError(f"page too large ({len(data)} bytes)")
+        _refuse_binary(data)
+        header = f"text/html; charset={encoding}" if encoding and resolve_encoding(encoding) else None
+        _, text = html_to_unicode(header, data, auto_detect_fun=detect_encoding)
+        if text.count("\ufffd") > 20 and not header:
+            # a wrong <meta charset>: trust the bytes instead
+            text = data.decode(detect_encoding(data), errors="replace")
+    else:
         raise PageError(f"unsupported body type {type(body).__name__}")
-    if len(body) > MAX_BYTES:
-        raise PageError(f"page too large ({len(body)} bytes)")
-    _refuse_binary(bytes(body))
-    header = f"text/html; charset={encoding}" if encoding and resolve_encoding(encoding) else None
-    _, text = html_to_unicode(header, bytes(body), auto_detect_fun=detect_encoding)
-    if text.count("\ufffd") > 20 and not header:
-        # a wrong <meta charset>: trust the bytes instead
-        text = bytes(body).decode(detect_encoding(bytes(body)), errors="replace")
-    if "\x00" in text[:65536]:
-        raise PageError("binary content (NUL characters)")
-    return text
+    controls = len(CONTROL_RE.findall(text, 0, BINARY_SAMPLE))
+    if controls > CONTROL_SHARE * min(len(text), BINARY_SAMPLE):
+        raise PageError("binary content (control characters)")
+    return CONTROL_RE.sub("", text) if controls or CONTROL_RE.search(text) else text
 
 
 def _refuse_binary(data: bytes) -> None:
-    head = data[:1024]
+    head = data[:BINARY_SAMPLE]
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return  # a BOM: UTF-16 text legitimately holds NUL bytes
     if head.lstrip().startswith(BINARY_MAGIC):
         raise PageError("binary content (file signature)")
-    if b"\x00" in data[:65536]:
-        raise PageError("binary content (NUL bytes)")
-    head = data[:8192]
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    if controls > len(head) * 0.1:
-        raise PageError("binary content (control bytes)")
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
+    if controls > CONTROL_SHARE * len(head):
+        raise PageError(f"binary content ({controls} control bytes in {len(head)})")
 
 
 def detect_encoding(data: bytes) -> str:
@@ -215,20 +238,10 @@ def detect_encoding(data: bytes) -> str:
             return "utf-8"
     best, best_score = "cp1252", -1.0
     for candidate in LEGACY_ENCODINGS:
-        score = _readability(sample.decode(candidate, errors="replace"))
+        score = stopword_share(sample.decode(candidate, errors="replace"))
         if score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _readability(text: str) -> float:
-    """How much a decoding looks like language: stopwords of any known language per word."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if not words:
-        return 0.0
-    hits = sum(1 for word in words if any(word in stops for stops in STOPWORDS.values()))
-    # mixed scripts inside one word are what a wrong code page produces
-    return hits / len(words)
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -246,6 +259,7 @@ class PageFacts:
     h1s: list[str]
     canonical: str | None
     headline_links: set[str]
+    leads: set[str]
 
 
 def _extract(body: bytes | str, *, url: str, languages: tuple[str, ...], timezone: str | None,
@@ -256,6 +270,9 @@ def _extract(body: bytes | str, *, url: str, languages: tuple[str, ...], timezon
         return Extracted(verdict="error", reason=str(err))
     if not text.strip():
         return Extracted(verdict="empty", reason="empty response body")
+    # trafilatura drops every non-printable character, ZWNJ included, which glues Persian
+    # words together ("می‌شود" -> "میشود"): carry it through as a printable stand-in.
+    text = text.replace(ZWNJ, ZWNJ_STAND_IN)
     tree = trafilatura.load_html(text)
     if tree is None:
         return Extracted(verdict="error", reason="not parseable as HTML")
@@ -265,11 +282,19 @@ def _extract(body: bytes | str, *, url: str, languages: tuple[str, ...], timezon
     _fill_dates(result, tree, url, languages, reference, timezone, facts.jsonld)
     body_text = extract_body(tree, url, facts)
     _fill_metadata(result, tree, facts, url, outlet_name)
-    result.text = _clean_body(body_text, result.title, (result.author, result.sitename))
+    result.text = _clean_body(body_text, result.title, (result.author, result.sitename), facts.leads)
+    _restore_zwnj(result)
     result.language = detect_language(result.text or " ".join(
         filter(None, (result.title, result.description))), languages)
     result.verdict, result.reason = classify(tree, text, facts, result, url)
     return result
+
+
+def _restore_zwnj(result: Extracted) -> None:
+    for name, value in vars(result).items():
+        if isinstance(value, str) and ZWNJ_STAND_IN in value:
+            setattr(result, name, value.replace(ZWNJ_STAND_IN, ZWNJ))
+    result.tags = [tag.replace(ZWNJ_STAND_IN, ZWNJ) for tag in result.tags]
 
 
 def _fill_dates(result: Extracted, tree: HtmlElement, url: str, languages: tuple[str, ...],
@@ -362,6 +387,7 @@ def read_page_facts(tree: HtmlElement) -> PageFacts:
         h1s=[t for t in (_clean_space(h.text_content()) for h in tree.iterfind(".//h1")) if t],
         canonical=canonical,
         headline_links=_headline_links(tree),
+        leads=_lead_texts(tree),
     )
 
 
@@ -461,6 +487,17 @@ def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
+def _lead_texts(tree: HtmlElement) -> set[str]:
+    """Casefolded texts of standfirst/summary elements (class lead, summary, intro ...)."""
+    leads = set()
+    for el in LEAD_XPATH(tree):
+        if LEAD_CLASS_RE.search(el.get("class", "")):
+            text = _clean_space(el.text_content())
+            if text and len(text) < 1000:
+                leads.add(text.casefold())
+    return leads
+
+
 def _headline_links(tree: HtmlElement) -> set[str]:
     """Normalised texts of links long enough to be headlines (teasers, related news)."""
     links = set()
@@ -544,10 +581,15 @@ def _meta_author(meta: dict[str, str]) -> str | None:
 
 
 def _fallback_author(tree: HtmlElement) -> str | None:
-    try:
-        return trafilatura_author(tree)
-    except Exception:  # trafilatura's heuristics are best effort
-        return None
+    """The first short byline element (itemprop/rel/class author), its label removed."""
+    for el in AUTHOR_XPATH(tree):
+        text = _clean_space(el.text_content())
+        if not text or len(text) > 80:
+            continue
+        text = AUTHOR_LABEL_RE.sub("", text).strip(" :-–—,")
+        if text and not any(ch.isdigit() for ch in text):
+            return text
+    return None
 
 
 def _fallback_title(tree: HtmlElement, site_names: list[str], url: str) -> str | None:
@@ -640,15 +682,16 @@ def _is_site_name(part: str, names: set[str], host: str) -> bool:
 # --------------------------------------------------------------------------- body
 
 
-def _clean_body(text: str, title: str | None, extra: Sequence[str | None] = ()) -> str:
-    """Drop the headline repeated at the top, duplicate lines and short edge boilerplate
-    (datelines, bylines, "Read more", share and tag lines); keep paragraph order."""
+def _clean_body(text: str, title: str | None, extra: Sequence[str | None] = (),
+                leads: set[str] | frozenset[str] = frozenset()) -> str:
+    """Drop the headline and standfirst repeated at the top, duplicate lines and short edge
+    boilerplate (datelines, bylines, "Read more", share and tag lines); keep paragraph order."""
     seen: set[str] = set()
-    kept = []
+    kept: list[str] = []
     skip = {t.casefold() for t in (title, *extra) if t}
     for line in (_clean_space(line) for line in text.splitlines()):
         key = line.casefold()
-        if not line or key in skip or key in seen:
+        if not line or key in skip or key in seen or (len(kept) < 2 and key in leads):
             continue
         seen.add(key)
         kept.append(line)
@@ -695,21 +738,16 @@ def classify(tree: HtmlElement, page: str, facts: PageFacts, result: Extracted,
     listing = _listing_verdict(facts, result, url, words)
     if listing:
         return "listing", listing
-    if words < EMPTY_MAX_WORDS:
+    # a dated page with article markup may be a short news brief
+    minimum = BRIEF_MIN_WORDS if _looks_like_article(facts) or result.published else EMPTY_MAX_WORDS
+    if words < minimum:
         return "empty", f"{words} body words"
     return "article", f"{words} body words"
 
 
 def visible_text(tree: HtmlElement) -> str:
     """Lower-cased text a reader would see (script and style skipped), one space-joined string."""
-    parts = []
-    for node in tree.iter():
-        tag = node.tag
-        # comments, processing instructions, scripts: their own text is not shown
-        if isinstance(tag, str) and tag.lower() not in SKIP_TEXT_TAGS and node.text:
-            parts.append(node.text)
-        if node.tail:
-            parts.append(node.tail)
+    parts = VISIBLE_TEXT_XPATH(tree)
     return _clean_space(" ".join(parts)).lower()
 
 

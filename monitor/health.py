@@ -28,15 +28,16 @@ def run_problems(db: sqlite_utils.Database, crawl_ids: list[int], error_rate_thr
         if row[2] != "ok":
             problems.append(Problem("-", f"crawl {row[0]} ({row[1]}) ended {row[2]}: {row[3] or 'no reason given'}"))
     totals: dict[str, list[int]] = {}
-    for source, listed, fetched, errors, stored in db.execute(
-        f"SELECT source, sum(listed), sum(fetched), sum(errors), sum(stored) FROM source_runs "
+    for source, listed, fetched, errors, listing_errors in db.execute(
+        f"SELECT source, sum(listed), sum(fetched), sum(errors), sum(listing_errors) FROM source_runs "
         f"WHERE crawl_id IN ({marks}) GROUP BY source", crawl_ids,
     ):
-        totals[source] = [listed or 0, fetched or 0, errors or 0, stored or 0]
-    for source, (listed, fetched, errors, _stored) in sorted(totals.items()):
-        if errors and listed == 0 and fetched == 0:
-            problems.append(Problem(source, f"failed entirely: {errors} error(s), nothing listed or fetched"))
-        elif fetched and errors / max(fetched, 1) > error_rate_threshold:
+        totals[source] = [listed or 0, fetched or 0, errors or 0, listing_errors or 0]
+    for source, (listed, fetched, errors, listing_errors) in sorted(totals.items()):
+        if (errors or listing_errors) and listed == 0 and fetched == 0:
+            problems.append(Problem(source, f"failed entirely: {errors + listing_errors} error(s), "
+                                            "nothing listed or fetched"))
+        elif fetched and errors / fetched > error_rate_threshold:
             problems.append(Problem(source, f"error rate {errors}/{fetched} above {error_rate_threshold:.0%}"))
     return problems
 

@@ -20,7 +20,10 @@ SCRIPT_RES: dict[str, re.Pattern[str]] = {
 
 # Letters that only one language of a script uses (among the ones we care about).
 PERSIAN_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06cc\u06a9")  # پ چ ژ گ ی ک
-ARABIC_LETTERS = frozenset("\u0629\u064a\u0643\u0649")  # ة ي ك ى
+# Only ta marbuta: Arabic yeh/kaf (ي ك) are typed by many Persian CMSs too.
+ARABIC_LETTERS = frozenset("\u0629")  # ة
+# Stopwords are matched with Arabic yeh/kaf folded to the Persian letters.
+YEH_KAF_FOLD = str.maketrans("\u064a\u0643\u0649", "\u06cc\u06a9\u06cc")
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")  # matched on lower-cased text
 TURKISH_LETTERS = frozenset("şğı")
 GERMAN_LETTERS = frozenset("äß")
@@ -32,7 +35,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-STOPWORDS: dict[str, frozenset[str]] = {
+_STOPWORDS: dict[str, frozenset[str]] = {
     "fa": _wordset("است می این که را با از به برای شد شده آن های هم کرد نیز بود"),
     "ar": _wordset("في من التي الذي على إلى عن أن مع هذا هذه كان قد وقد التى"),
     "ru": _wordset("и в на не что с по для как это из от к о его был также"),
@@ -42,6 +45,10 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "de": _wordset("der die und das nicht ist mit den von zu sich auf für dem des"),
     "fr": _wordset("le la les et des du une est pour dans que sur pas au aux qui"),
 }
+
+# Arabic-script stopwords are kept folded (ي->ی, ك->ک) to match folded words.
+STOPWORDS = {lang: frozenset(w.translate(YEH_KAF_FOLD) for w in words) if lang in ("fa", "ar") else words
+             for lang, words in _STOPWORDS.items()}
 
 # Which languages each script can be, and the distinctive letters of each.
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -82,6 +89,8 @@ def _script_words(sample: str) -> tuple[str | None, list[str]]:
 
 def _scores(words: list[str], languages: Sequence[str], text: str) -> dict[str, float]:
     counts = Counter(words)
+    if "fa" in languages:
+        counts = Counter(" ".join(words).translate(YEH_KAF_FOLD).split())
     scores: dict[str, float] = {}
     for lang in languages:
         score = float(sum(counts[w] for w in STOPWORDS[lang] if w in counts))
@@ -144,3 +153,16 @@ def _pick(scores: dict[str, float], languages: Sequence[str], candidates: Sequen
             return lang
     return leaders[0]
 
+
+
+ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
+ANY_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def stopword_share(text: str) -> float:
+    """Share of words that are stopwords of any known language: how much `text` reads as
+    language (a wrong code page decodes into words that are nobody's stopwords)."""
+    words = ANY_WORD_RE.findall(text.lower().translate(YEH_KAF_FOLD))
+    if not words:
+        return 0.0
+    return sum(1 for word in words if word in ALL_STOPWORDS) / len(words)

@@ -6,22 +6,59 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
 from monitor.errors import SeedsError
 from monitor.text import fold, folded_words, normalize_text
 
+# ISO 639-1 codes a topic may use; anything else is a typo in topic.yaml.
 KNOWN_LANGUAGES = frozenset(
-    "en ru fa tr ar kk fr de es it pt nl pl uk az uz ky tg tk ur he ku hy ka zh ja ko hi".split()
+    [
+        "en",
+        "ru",
+        "fa",
+        "tr",
+        "ar",
+        "kk",
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "pl",
+        "uk",
+        "az",
+        "uz",
+        "ky",
+        "tg",
+        "tk",
+        "ur",
+        "he",
+        "ku",
+        "hy",
+        "ka",
+        "zh",
+        "ja",
+        "ko",
+        "hi",
+    ]
 )
 REQUIRED_LISTS = ("anchor", "syria", "process", "query")
 OPTIONAL_LISTS = (
-    "anchor_ambiguous", "context", "support", "traps", "round_words", "ordinal_suffixes", "months",
+    "anchor_ambiguous",
+    "context",
+    "support",
+    "traps",
+    "round_words",
+    "ordinal_suffixes",
+    "months",
 )
 # Kinds matched in the text, in the order they are reported.
 KINDS = ("trap", "anchor", "ambiguous", "syria", "context", "process", "support")
@@ -31,26 +68,26 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 _CLITIC = "(?:[وف]?[بلک]?(?:ال)?)"
 # Turkish "4. tur" / "21. toplantı": the dot makes the number ordinal; keep that fact
 # as a token before punctuation is dropped.
-_NON_WORD = re.compile(r"(?:[^\w\n]|_)+")
-_DOTTED_ORDINAL = re.compile(r"(?<![\d.,])(\d{1,2})\.(?=\s)")
+_NON_WORD = re.compile(r"[^\w\n]+")
+_DOTTED_ORDINAL = re.compile(r"(\d{1,2})\.(?=\s)")
 
 # Score weights (logit units); relevant when the logistic score >= 0.5.
 BIAS = -2.0
-W_TITLE = 2.0          # the title itself has anchor+syria or a process term
-W_COOC_FIRST = 2.5     # a paragraph with an anchor and a Syria term
-W_COOC_MORE = 0.6      # each further such paragraph (up to 3)
-W_COOC_NEAR = 2.0      # ... or a Syria term in the paragraph next to the anchor
-W_COOC_DOC = 1.0       # ... or anchor and Syria only somewhere in the same text
+W_TITLE = 2.0  # the title itself has anchor+syria or a process term
+W_COOC_FIRST = 2.5  # a paragraph with an anchor and a Syria term
+W_COOC_MORE = 0.6  # each further such paragraph (up to 3)
+W_COOC_NEAR = 2.0  # ... or a Syria term in the paragraph next to the anchor
+W_COOC_DOC = 1.0  # ... or anchor and Syria only somewhere in the same text
 W_PROCESS_FIRST = 3.0  # a process-specific term
-W_PROCESS_MORE = 0.8   # each further distinct one (up to 3)
-W_SUPPORT = 1.0        # a supporting name/term, with anchor/process/context present
-W_SUPPORT_BARE = 0.4   # ... without them (Geneva coverage also names these people)
-W_CONTEXT_COOC = 1.2   # "Kazakhstan" and "Syria" in one paragraph, no anchor
-W_TRAP = -1.8          # each distinct trap (up to 3)
-W_PASSING = -1.2       # one passing anchor mention in a long text
-W_SEED_MAX = 1.0       # similarity to the seed text(s) nudges borderline cases
+W_PROCESS_MORE = 0.8  # each further distinct one (up to 3)
+W_SUPPORT = 1.0  # a supporting name/term, with anchor/process/context present
+W_SUPPORT_BARE = 0.4  # ... without them (Geneva coverage also names these people)
+W_CONTEXT_COOC = 1.2  # "Kazakhstan" and "Syria" in one paragraph, no anchor
+W_TRAP = -1.8  # each distinct trap (up to 3)
+W_PASSING = -1.2  # one passing anchor mention in a long text
+W_SEED_MAX = 1.0  # similarity to the seed text(s) nudges borderline cases
 W_BEFORE_WINDOW = -3.0  # published long before the topic's window (2015 "Astana platform")
-NO_SYRIA_CAP = -0.5    # without any Syria term or process term, at most this logit
+NO_SYRIA_CAP = -0.5  # without any Syria term or process term, at most this logit
 # "Long text" for the passing-mention rule: more words and paragraphs than these.
 LONG_TEXT_WORDS = 150
 LONG_TEXT_PARAGRAPHS = 4
@@ -97,11 +134,21 @@ class _Language:
 # --------------------------------------------------------------------------- loading
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a bad date is reported with its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise SeedsError(path, "-", "file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise SeedsError(path, "-", f"YAML syntax error: {exc}".replace("\n", " ")) from None
     except UnicodeDecodeError as exc:
@@ -153,8 +200,10 @@ def _load_language(code: Any, data: Any, path: Path) -> _Language:
     for key in data:
         if key not in known:
             raise SeedsError(path, f"{where}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
-    lists = {key: _string_list(_required(data, key, path, f"{where}.{key}"), path, f"{where}.{key}")
-             for key in REQUIRED_LISTS}
+    lists = {
+        key: _string_list(_required(data, key, path, f"{where}.{key}"), path, f"{where}.{key}")
+        for key in REQUIRED_LISTS
+    }
     for key in OPTIONAL_LISTS:
         if key in data:
             lists[key] = _string_list(data[key], path, f"{where}.{key}")
@@ -233,7 +282,8 @@ def _alternation(keys: Sequence[str]) -> str:
     arabic = sorted({k for k in keys if _ARABIC_SCRIPT.search(k)})
     other = sorted({k for k in keys if not _ARABIC_SCRIPT.search(k)})
     alts = ([_CLITIC + "(?:" + _trie_regex(arabic) + ")"] if arabic else []) + (
-        ["(?:" + _trie_regex(other) + ")"] if other else [])
+        ["(?:" + _trie_regex(other) + ")"] if other else []
+    )
     return "(?:" + "|".join(alts) + ")" if alts else "(?!x)x"
 
 
@@ -246,16 +296,17 @@ class _Resolver:
 
     def __init__(self, terms: dict[str, str]) -> None:
         self._exact = {k.replace("*", ""): t for k, t in terms.items() if "*" not in k}
-        self._patterns = [(re.compile(_CLITIC + _trie_regex([k]) if _ARABIC_SCRIPT.search(k)
-                                      else _trie_regex([k])), t) for k, t in terms.items()]
+        self._patterns = [
+            (re.compile(_CLITIC + _trie_regex([k]) if _ARABIC_SCRIPT.search(k) else _trie_regex([k])), t)
+            for k, t in terms.items()
+        ]
         self._cache: dict[str, str] = {}
 
     def __call__(self, matched: str) -> str:
         if matched in self._exact:
             return self._exact[matched]
         if matched not in self._cache:
-            self._cache[matched] = next(
-                (t for p, t in self._patterns if p.fullmatch(matched)), matched)
+            self._cache[matched] = next((t for p, t in self._patterns if p.fullmatch(matched)), matched)
         return self._cache[matched]
 
 
@@ -278,8 +329,15 @@ class _Hits:
 class Topic:
     """The monitored topic: vocabulary, rounds and the relevance judge."""
 
-    def __init__(self, name: str, since: date, until: date, languages: dict[str, _Language],
-                 rounds: list[Round], seed_texts: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        since: date,
+        until: date,
+        languages: dict[str, _Language],
+        rounds: list[Round],
+        seed_texts: Sequence[str] = (),
+    ) -> None:
         self.name = name
         self.since = since
         self.until = until
@@ -309,8 +367,9 @@ class Topic:
         languages = {code: _load_language(code, body, path) for code, body in raw_languages.items()}
         rounds = _load_rounds(seeds_dir / "rounds.yaml")
         if not seed_texts:
-            seed_texts = [p.read_text(encoding="utf-8", errors="replace")
-                          for p in sorted(seeds_dir.glob("*.txt"))]
+            seed_texts = [
+                p.read_text(encoding="utf-8", errors="replace") for p in sorted(seeds_dir.glob("*.txt"))
+            ]
         return cls(name.strip(), since, until, languages, rounds, seed_texts)
 
     def languages(self) -> list[str]:
@@ -336,8 +395,15 @@ class Topic:
 
     def _compile_terms(self) -> None:
         """One regex per pass; kinds that never overlap share a pass (named groups)."""
-        sources = {"trap": "traps", "anchor": "anchor", "ambiguous": "anchor_ambiguous",
-                   "syria": "syria", "context": "context", "process": "process", "support": "support"}
+        sources = {
+            "trap": "traps",
+            "anchor": "anchor",
+            "ambiguous": "anchor_ambiguous",
+            "syria": "syria",
+            "context": "context",
+            "process": "process",
+            "support": "support",
+        }
         self._resolvers: dict[str, _Resolver] = {}
         alternations: dict[str, str] = {}
         for kind, key in sources.items():
@@ -365,25 +431,55 @@ class Topic:
                         noun_first_ordinals[key] = term
         self._ordinal_resolver = _Resolver(ordinals)
         words = self._terms("round_words")
-        noun_first_words = {k: t for code, lang in self._languages.items() if lang.noun_first
-                            for t in lang.lists.get("round_words", []) for k in [_term_key(t)]}
-        suffixes = sorted({s for lang in self._languages.values()
-                           for s in (_term_key(x) for x in lang.lists.get("ordinal_suffixes", []))}
-                          | {"inci"})
+        noun_first_words = {
+            k: t
+            for lang in self._languages.values()
+            if lang.noun_first
+            for t in lang.lists.get("round_words", [])
+            for k in [_term_key(t)]
+        }
+        suffixes = sorted(
+            {
+                s
+                for lang in self._languages.values()
+                for s in (_term_key(x) for x in lang.lists.get("ordinal_suffixes", []))
+            }
+            | {"inci"}
+        )
         suffix = "(?:" + "|".join(map(re.escape, suffixes)) + ")"
         months = "(?:" + _trie_regex(sorted(self._terms("months"))) + r")(?!\S)"
         anchors = _alternation(list(self._terms("anchor")) + list(self._terms("anchor_ambiguous")))
-        number = r"(?:ال)?(?P<{g}>\d{{1,2}})"
-        ordinal_first = (r"(?:(?P<o1>" + _alternation(list(ordinals)) + r")|" + number.format(g="n1")
-                         + r"(?:(?:st|nd|rd|th)| " + suffix + r"))(?: \S+){0,2}? "
-                         + _alternation(list(words)))
-        round_number = (_alternation(list(words)) + r" (?:no |number |№ )?" + number.format(g="n2")
-                        + r"(?! " + months + ")")
-        noun_first = (_alternation(list(noun_first_words)) + r"(?: \S+)?? (?:ال )?(?:(?P<o3>"
-                      + _alternation(list(noun_first_ordinals)) + r")|" + number.format(g="n3") + ")")
-        anchor_number = anchors + " " + number.format(g="n4") + r"(?! " + months + ")"
+        number_re = r"(?:ال)?(?P<{g}>\d{{1,2}})"
+        ordinal_first = (
+            r"(?:(?P<o1>"
+            + _alternation(list(ordinals))
+            + r")|"
+            + number_re.format(g="n1")
+            + r"(?:(?:st|nd|rd|th)| "
+            + suffix
+            + r"))(?: \S+){0,2}? "
+            + _alternation(list(words))
+        )
+        round_number = (
+            _alternation(list(words))
+            + r" (?:no |number |№ )?"
+            + number_re.format(g="n2")
+            + r"(?! "
+            + months
+            + ")"
+        )
+        noun_first = (
+            _alternation(list(noun_first_words))
+            + r"(?: \S+)?? (?:ال )?(?:(?P<o3>"
+            + _alternation(list(noun_first_ordinals))
+            + r")|"
+            + number_re.format(g="n3")
+            + ")"
+        )
+        anchor_number = anchors + " " + number_re.format(g="n4") + r"(?! " + months + ")"
         self._round_pattern = re.compile(
-            r"(?<!\S)(?:" + "|".join([ordinal_first, round_number, noun_first, anchor_number]) + r")(?!\S)")
+            r"(?<!\S)(?:" + "|".join([ordinal_first, round_number, noun_first, anchor_number]) + r")(?!\S)"
+        )
 
     # ---- judging
 
@@ -391,7 +487,7 @@ class Topic:
     def _paragraphs(title: str, text: str) -> list[str]:
         """Title first, then body paragraphs, each as normalised tokens joined by spaces."""
         folded = _DOTTED_ORDINAL.sub(r"\1 inci ", fold(title.replace("\n", " ") + "\n" + text + " "))
-        return [p.strip() for p in _NON_WORD.sub(" ", folded).split("\n")]
+        return [p.strip() for p in _NON_WORD.sub(" ", folded.replace("_", " ")).split("\n")]
 
     def _find(self, doc: str, starts: list[int]) -> tuple[_Hits, str]:
         """Match every kind; trap phrases are masked before the other kinds are matched."""
@@ -402,15 +498,17 @@ class Topic:
             for m in pattern.finditer(masked):
                 kind = m.lastgroup or ""
                 by_kind[kind].append(
-                    (self._resolvers[kind](m.group()), bisect.bisect_right(starts, m.start()) - 1))
+                    (self._resolvers[kind](m.group()), bisect.bisect_right(starts, m.start()) - 1)
+                )
                 spans.append(m.span())
             if index == 0:
                 for a, b in reversed(spans):
                     masked = masked[:a] + "#" * (b - a) + masked[b:]
         return _Hits(by_kind), masked
 
-    def judge(self, *, title: str, text: str, language: str | None = None,
-              published: datetime | None = None) -> Judgement:
+    def judge(
+        self, *, title: str, text: str, language: str | None = None, published: datetime | None = None
+    ) -> Judgement:
         """Decide whether the text is about the topic, why, and which round."""
         paragraphs = self._paragraphs(title or "", text or "")
         starts, offset = [], 0
@@ -425,8 +523,10 @@ class Topic:
         syria = hits.paragraphs("syria") | hits.paragraphs("support")
         process_paras = hits.paragraphs("process")
         anchors = hits.paragraphs("anchor") | {
-            p for p in hits.paragraphs("ambiguous")
-            if p in syria or p in hits.paragraphs("context") or p in process_paras}
+            p
+            for p in hits.paragraphs("ambiguous")
+            if p in syria or p in hits.paragraphs("context") or p in process_paras
+        }
         cooc = sorted(p for p in anchors if p in syria)
         # Wire copy often puts each sentence in its own paragraph: a Syria term in the
         # neighbouring paragraph is weaker evidence, anywhere in the text weaker still.
@@ -453,9 +553,14 @@ class Topic:
         z += W_CONTEXT_COOC if context_cooc and not cooc else 0.0
         z += W_TRAP * min(3, len(traps))
         anchor_mentions = len(hits.by_kind["anchor"]) + len(hits.by_kind["ambiguous"])
-        passing = (len(cooc) + len(near) == 1 and not process and not title_hit and anchor_mentions == 1
-                   and doc.count(" ") + len(paragraphs) > LONG_TEXT_WORDS
-                   and len(paragraphs) > LONG_TEXT_PARAGRAPHS)
+        passing = (
+            len(cooc) + len(near) == 1
+            and not process
+            and not title_hit
+            and anchor_mentions == 1
+            and doc.count(" ") + len(paragraphs) > LONG_TEXT_WORDS
+            and len(paragraphs) > LONG_TEXT_PARAGRAPHS
+        )
         z += W_PASSING if passing else 0.0
         # Only borderline cases are nudged, so the similarity is computed only for them.
         similarity = self._seed_similarity(masked) if abs(z) < 2.0 else 0.0
@@ -469,8 +574,9 @@ class Topic:
         relevant = score >= 0.5
         number, method = self._round(masked, starts, hits, anchors, published) if relevant else (None, None)
         reason = self._reason(hits, cooc, process, support, traps, passing, early, similarity)
-        return Judgement(round(score, 4), relevant, self._matched_terms(hits, anchors),
-                         reason, number, method)
+        return Judgement(
+            round(score, 4), relevant, self._matched_terms(hits, anchors), reason, number, method
+        )
 
     # ---- explanation
 
@@ -484,12 +590,22 @@ class Topic:
         return [{"term": t, "kind": k, "field": f, "count": c} for (t, k, f), c in counts.items()]
 
     @staticmethod
-    def _reason(hits: _Hits, cooc: list[int], process: list[str], support: list[str],
-                traps: list[str], passing: bool, early: bool, similarity: float) -> str:
+    def _reason(
+        hits: _Hits,
+        cooc: list[int],
+        process: list[str],
+        support: list[str],
+        traps: list[str],
+        passing: bool,
+        early: bool,
+        similarity: float,
+    ) -> str:
         parts = []
         if cooc:
             where = "title" if 0 in cooc else f"{len(cooc)} paragraph(s)"
-            terms = sorted({t for k in ("anchor", "ambiguous", "syria") for t, p in hits.by_kind[k] if p in cooc})
+            terms = sorted(
+                {t for k in ("anchor", "ambiguous", "syria") for t, p in hits.by_kind[k] if p in cooc}
+            )
             parts.append(f"anchor+syria in {where} ({', '.join(terms[:4])})")
         if process:
             parts.append("process terms: " + ", ".join(process[:4]))
@@ -524,14 +640,16 @@ class Topic:
 
     # ---- rounds
 
-    def _round(self, doc: str, starts: list[int], hits: _Hits, anchors: set[int],
-               published: datetime | None) -> tuple[int | None, str | None]:
+    def _round(
+        self, doc: str, starts: list[int], hits: _Hits, anchors: set[int], published: datetime | None
+    ) -> tuple[int | None, str | None]:
         by_date = self._round_by_date(published.date()) if published else None
         mentions = self._ordinal_mentions(doc, starts, hits, anchors)
         if published is not None:
             day = published.date()
-            mentions = Counter({n: w for n, w in mentions.items()
-                                if day >= self.rounds[n - 1].start - ORDINAL_LEAD})
+            mentions = Counter(
+                {n: w for n, w in mentions.items() if day >= self.rounds[n - 1].start - ORDINAL_LEAD}
+            )
         if not mentions:
             return (by_date, "date") if by_date else (None, None)
         if by_date in mentions:
@@ -540,13 +658,16 @@ class Topic:
         # Published while a round is held, the text is most likely about that round: an
         # earlier ordinal there is a look back ("the memorandum of the 4th round") or
         # another "first"; a later one announces the next round and wins.
-        if (by_date is not None and best < by_date and published is not None
-                and self._in_round(published.date(), by_date)):
+        if (
+            by_date is not None
+            and best < by_date
+            and published is not None
+            and self._in_round(published.date(), by_date)
+        ):
             return by_date, "date"
         return best, "ordinal"
 
-    def _ordinal_mentions(self, doc: str, starts: list[int], hits: _Hits,
-                          anchors: set[int]) -> Counter[int]:
+    def _ordinal_mentions(self, doc: str, starts: list[int], hits: _Hits, anchors: set[int]) -> Counter[int]:
         """Round numbers mentioned near the topic; title mentions count twice."""
         near = anchors | hits.paragraphs("process") | hits.paragraphs("support")
         found: Counter[int] = Counter()
@@ -585,4 +706,3 @@ class Topic:
             if gap <= ROUND_NEAR and (best is None or gap < best[0]):
                 best = (gap, r.number)
         return best[1] if best else None
-

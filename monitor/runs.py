@@ -95,7 +95,7 @@ class CrawlRecorder:
                 "fetched": counts.get("fetched", 0), "extracted": counts.get("extracted", 0),
                 "dated": counts.get("dated", 0), "relevant": counts.get("relevant", 0),
                 "stored": counts.get("stored", 0),
-                "errors": counts.get("errors", 0) + counts.get("listing_errors", 0),
+                "errors": counts.get("errors", 0), "listing_errors": counts.get("listing_errors", 0),
                 "median_words": int(statistics.median(words)) if words else None, "finished": finished,
             })
         if rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# One translation table, built once: letter variants, diacritics, digits, quotes.
+# One replacement map, built once: letter variants, diacritics, digits, quotes.
 # Applied after NFKC and before casefold (so Turkish capitals never reach casefold,
 # which would turn "İ" into "i" + combining dot).
 _MAP: dict[int, str | None] = {}
@@ -42,12 +42,30 @@ _map("‐‑‒–—―−", "-")
 # "Önal"/"Onal", "çatışmasızlık"/"catismasizlik", "четвёртый"/"четвертый" meet.
 _map("ёЁ", "е")
 for _src, _dst in {
-    "çÇ": "c", "şŞ": "s", "ğĞ": "g", "öÖ": "o", "üÜ": "u", "âÂäÄàÀáÁ": "a",
-    "îÎíÍìÌ": "i", "ûÛúÚùÙ": "u", "éÉèÈêÊëË": "e", "óÓòÒôÔ": "o", "ñÑ": "n",
+    "çÇ": "c",
+    "şŞ": "s",
+    "ğĞ": "g",
+    "öÖ": "o",
+    "üÜ": "u",
+    "âÂäÄàÀáÁ": "a",
+    "îÎíÍìÌ": "i",
+    "ûÛúÚùÙ": "u",
+    "éÉèÈêÊëË": "e",
+    "óÓòÒôÔ": "o",
+    "ñÑ": "n",
 }.items():
     _map(_src, _dst)
 
-_TABLE = str.maketrans(_MAP)
+# str.translate looks every character up in a dict; a character class that finds only the
+# characters to change is several times faster on real text.
+_REPLACEMENTS = {chr(code): (target or "") for code, target in _MAP.items()}
+_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
+
+
 _SPACES = re.compile(r"\s+")
 _HSPACES = re.compile(r"[^\S\n]+")
 # Word tokens: runs of letters or digits (no underscore); apostrophes and hyphens split.
@@ -58,7 +76,7 @@ def fold(text: str) -> str:
     """NFKC, letter-variant folding and casefold, keeping whitespace as it is."""
     if not unicodedata.is_normalized("NFKC", text):  # the quick check is cheap
         text = unicodedata.normalize("NFKC", text)
-    return text.translate(_TABLE).casefold()
+    return _SPECIAL.sub(_replace, text).casefold()
 
 
 def normalize_text(text: str) -> str:

@@ -8,7 +8,7 @@ import re
 import sys
 import urllib.request
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from monitor.extraction import extract_page  # noqa: E402
+from monitor.newsroom.calendars import TODAY  # noqa: E402
 from monitor.newsroom.faults import FAULTS_BY_URL  # noqa: E402
 from monitor.newsroom.server import start_newsroom  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 # Every golden page is extracted as if fetched at this instant (dates are relative to it).
-FETCHED_AT = datetime(2024, 12, 2, 9, 0, tzinfo=UTC)
+FETCHED_AT = TODAY  # the newsroom's "now": its header widgets show this day
 SNIPPET = 60
 # Special pages: fault name -> (golden name, the Extracted verdict that is the truth).
 SPECIAL_FAULTS = {
@@ -97,7 +98,14 @@ def collect(nr: Any) -> list[Page]:
     pages: list[Page] = []
     for outlet_id in sorted(world.outlets):
         live = world.live_articles(outlet_id)
-        picks = [next((a for a in live if a.relevant), None), next((a for a in live if not a.relevant), None)]
+        primary = world.outlet(outlet_id).languages[0]
+        relevant = next((a for a in live if a.relevant and a.language == primary), None) or next(
+            (a for a in live if a.relevant), None)
+        # the off-topic page in another language when the outlet has one: more templates covered
+        other = relevant.language if relevant else primary
+        offtopic = next((a for a in live if not a.relevant and a.language != other), None) or next(
+            (a for a in live if not a.relevant), None)
+        picks = [relevant, offtopic]
         for article in filter(None, picks):
             kind = "relevant" if article.relevant else "offtopic"
             body, charset = fetch(nr.proxy_url, article.url)

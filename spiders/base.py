@@ -195,6 +195,11 @@ class MonitorSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "?")
+        response = getattr(failure.value, "response", None)
+        if response is not None and response.status in (404, 410) and request.meta.get("listing_kind") == "archive-sitemap":
+            # Months without articles have no archive page on many sites: nothing to see.
+            self.crawler.stats.inc_value("monitor/listing/archive_month_missing")
+            return
         self.context.health(source, "listing_errors")
         self.crawler.stats.inc_value("monitor/listing/errors")
         logger.error("%s: listing %s failed: %s", source, request.url, failure.getErrorMessage() or failure.type.__name__)

@@ -38,8 +38,12 @@ def _judge(topic: Topic, item: dict[str, Any]) -> Judgement:
     published = item["published"]
     if isinstance(published, str):
         published = date.fromisoformat(published)
-    return topic.judge(title=item["title"], text=item["text"], language=item["language"],
-                       published=datetime(published.year, published.month, published.day))
+    return topic.judge(
+        title=item["title"],
+        text=item["text"],
+        language=item["language"],
+        published=datetime(published.year, published.month, published.day),
+    )
 
 
 def test_eval_set_is_big_and_balanced(items: list[dict[str, Any]]) -> None:
@@ -73,13 +77,17 @@ def test_precision_recall_and_round_accuracy(topic: Topic, items: list[dict[str,
             if judgement.round == item["round"]:
                 rounds_right += 1
             else:
-                failures.append(f"round {item['id']}: {judgement.round} ({judgement.round_method}),"
-                                f" expected {item['round']}")
+                failures.append(
+                    f"round {item['id']}: {judgement.round} ({judgement.round_method}),"
+                    f" expected {item['round']}"
+                )
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     round_accuracy = rounds_right / rounds_total if rounds_total else 0.0
-    print(f"\nrelevance eval over {len(items)} texts: precision {precision:.3f}, recall {recall:.3f},"
-          f" round accuracy {round_accuracy:.3f} ({rounds_right}/{rounds_total})")
+    print(
+        f"\nrelevance eval over {len(items)} texts: precision {precision:.3f}, recall {recall:.3f},"
+        f" round accuracy {round_accuracy:.3f} ({rounds_right}/{rounds_total})"
+    )
     print("\n".join(failures))
     assert precision >= 0.95
     assert recall >= 0.95
@@ -87,8 +95,12 @@ def test_precision_recall_and_round_accuracy(topic: Topic, items: list[dict[str,
 
 
 def test_seed_article_is_relevant_with_round_4(topic: Topic) -> None:
-    judgement = topic.judge(title="", text=_seed_path().read_text(encoding="utf-8"), language="en",
-                            published=datetime(2017, 5, 3, 9, 0))
+    judgement = topic.judge(
+        title="",
+        text=_seed_path().read_text(encoding="utf-8"),
+        language="en",
+        published=datetime(2017, 5, 3, 9, 0),
+    )
     assert judgement.relevant
     assert judgement.round == 4
     assert judgement.round_method == "ordinal"
@@ -130,11 +142,14 @@ def test_each_trap_alone_is_rejected(topic: Topic, title: str, text: str) -> Non
 
 
 def test_single_passing_mention_in_long_text_is_rejected(topic: Topic) -> None:
-    filler = ("The ministry said the harvest of wheat was larger than last year and that prices for "
-              "bread would remain stable through the winter, while farmers asked for new credit lines. ")
+    filler = (
+        "The ministry said the harvest of wheat was larger than last year and that prices for "
+        "bread would remain stable through the winter, while farmers asked for new credit lines. "
+    )
     paragraphs = [filler * 2 for _ in range(6)]
-    paragraphs.insert(3, "The minister, who once flew through Astana, also spoke about Syria briefly. "
-                         + filler)
+    paragraphs.insert(
+        3, "The minister, who once flew through Astana, also spoke about Syria briefly. " + filler
+    )
     judgement = topic.judge(title="Grain harvest beats forecasts", text="\n".join(paragraphs))
     assert not judgement.relevant, judgement.reason
     assert "passing" in judgement.reason
@@ -146,8 +161,9 @@ def test_short_anchor_and_syria_paragraph_is_relevant(topic: Topic) -> None:
 
 
 def test_matched_terms_shape(topic: Topic) -> None:
-    judgement = topic.judge(title="Astana talks on Syria",
-                            text="Russia, Iran and Turkey discussed de-escalation zones in Astana.")
+    judgement = topic.judge(
+        title="Astana talks on Syria", text="Russia, Iran and Turkey discussed de-escalation zones in Astana."
+    )
     assert judgement.matched_terms
     for term in judgement.matched_terms:
         assert set(term) == {"term", "kind", "field", "count"}
@@ -165,20 +181,23 @@ def test_persian_threshold_needs_context(topic: Topic) -> None:
     assert talks.relevant
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The fourth round of the Astana talks on Syria opened.", 4),
-    ("Syria: round 9 of the Astana process ended.", 9),
-    ("Syria delegations met at Astana-10 in Sochi.", 10),
-    ("Делегации Сирии прибыли на 20-й раунд в Астане.", 20),
-    ("Астана-7: переговоры по Сирии завершились.", 7),
-    ("دور چهارم مذاکرات آستانه درباره سوریه آغاز شد.", 4),
-    ("نشست چهاردهم روند آستانه درباره سوریه برگزار شد.", 14),
-    ("Suriye konulu 21. toplantı Astana'da yapıldı.", 21),
-    ("Astana'da dördüncü tur Suriye görüşmeleri başladı.", 4),
-    ("انطلقت الجولة الرابعة من محادثات أستانا حول سوريا.", 4),
-    ("انطلقت الجولة الـ20 من محادثات أستانا حول سوريا.", 20),
-    ("Сирия бойынша Астана процесінің төртінші раунды басталды.", 4),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fourth round of the Astana talks on Syria opened.", 4),
+        ("Syria: round 9 of the Astana process ended.", 9),
+        ("Syria delegations met at Astana-10 in Sochi.", 10),
+        ("Делегации Сирии прибыли на 20-й раунд в Астане.", 20),
+        ("Астана-7: переговоры по Сирии завершились.", 7),
+        ("دور چهارم مذاکرات آستانه درباره سوریه آغاز شد.", 4),
+        ("نشست چهاردهم روند آستانه درباره سوریه برگزار شد.", 14),
+        ("Suriye konulu 21. toplantı Astana'da yapıldı.", 21),
+        ("Astana'da dördüncü tur Suriye görüşmeleri başladı.", 4),
+        ("انطلقت الجولة الرابعة من محادثات أستانا حول سوريا.", 4),
+        ("انطلقت الجولة الـ20 من محادثات أستانا حول سوريا.", 20),
+        ("Сирия бойынша Астана процесінің төртінші раунды басталды.", 4),
+    ],
+)
 def test_round_from_ordinals(topic: Topic, text: str, expected: int) -> None:
     judgement = topic.judge(title="", text=text)
     assert judgement.relevant
@@ -186,21 +205,26 @@ def test_round_from_ordinals(topic: Topic, text: str, expected: int) -> None:
 
 
 def test_round_from_date_and_dateline_is_not_an_ordinal(topic: Topic) -> None:
-    judgement = topic.judge(title="", text="ASTANA, 14 September: Syria talks resumed in Astana.",
-                            published=datetime(2018, 11, 27))
+    judgement = topic.judge(
+        title="",
+        text="ASTANA, 14 September: Syria talks resumed in Astana.",
+        published=datetime(2018, 11, 27),
+    )
     assert (judgement.round, judgement.round_method) == (11, "date")
 
 
 def test_implausible_ordinal_loses_to_date(topic: Topic) -> None:
     # A "20th" round cannot be reported in 2017: the date decides.
-    judgement = topic.judge(title="", text="The 20th meeting on Syria opened in Astana.",
-                            published=datetime(2017, 7, 4))
+    judgement = topic.judge(
+        title="", text="The 20th meeting on Syria opened in Astana.", published=datetime(2017, 7, 4)
+    )
     assert (judgement.round, judgement.round_method) == (5, "date")
 
 
 def test_no_round_far_from_any_round(topic: Topic) -> None:
-    judgement = topic.judge(title="", text="Syria was discussed again by the Astana guarantors.",
-                            published=datetime(2020, 6, 1))
+    judgement = topic.judge(
+        title="", text="Syria was discussed again by the Astana guarantors.", published=datetime(2020, 6, 1)
+    )
     assert judgement.relevant and judgement.round is None
 
 
@@ -230,16 +254,22 @@ def _broken(tmp_path: Path, edit: str, replacement: str, file: str = "topic.yaml
     return folder
 
 
-@pytest.mark.parametrize(("edit", "replacement", "field"), [
-    ("name: Astana process", "title: Astana process", "name"),
-    ("since: 2017-01-01", "since: 2017-13-01", "window.since"),
-    ("  kk:\n", "  xx:\n", "languages.xx"),
-    ("    query: [Astana Syria talks, Astana process Syria, Nur-Sultan Syria talks, de-escalation zones Astana]",
-     "    query: []", "languages.en.query"),
-    ("    syria: [syria*, damascus, idlib, assad]", "    syria: syria", "languages.en.syria"),
-    ("    syria: [syria*, damascus, idlib, assad]", "    syriaa: [syria]", "languages.en.syriaa"),
-    ("languages:\n", "languages: [\n", "-"),
-])
+@pytest.mark.parametrize(
+    ("edit", "replacement", "field"),
+    [
+        ("name: Astana process", "title: Astana process", "name"),
+        ("since: 2017-01-01", "since: 2017-13-01", "window.since"),
+        ("  kk:\n", "  xx:\n", "languages.xx"),
+        (
+            "    query: [Astana Syria talks, Astana process Syria, Nur-Sultan Syria talks, de-escalation zones Astana]",
+            "    query: []",
+            "languages.en.query",
+        ),
+        ("    syria: [syria*, damascus, idlib, assad]", "    syria: syria", "languages.en.syria"),
+        ("    syria: [syria*, damascus, idlib, assad]", "    syriaa: [syria]", "languages.en.syriaa"),
+        ("languages:\n", "languages: [\n", "-"),
+    ],
+)
 def test_loader_errors_name_file_and_field(tmp_path: Path, edit: str, replacement: str, field: str) -> None:
     folder = _broken(tmp_path, edit, replacement)
     with pytest.raises(SeedsError) as error:
@@ -267,7 +297,7 @@ def test_judging_is_fast(topic: Topic) -> None:
     import time
 
     words = _seed_path().read_text(encoding="utf-8").split()[:400]
-    text = "\n".join(" ".join(words[i:i + 80]) for i in range(0, 400, 80))
+    text = "\n".join(" ".join(words[i : i + 80]) for i in range(0, 400, 80))
     topic.judge(title="x", text=text)
     runs = 50
     start = time.perf_counter()

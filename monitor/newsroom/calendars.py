@@ -10,8 +10,8 @@ import jdatetime
 from hijridate import Gregorian
 
 # The fixed "today" of the newsroom: header date widgets show it (a trap for date extraction).
-TODAY = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
-UTC = dt.timezone.utc
+TODAY = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+UTC = dt.UTC
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

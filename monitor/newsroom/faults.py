@@ -148,7 +148,7 @@ _FAULT_ARTICLES: list[dict[str, object]] = [
 ]
 
 
-def fault_articles(outlets: dict[str, "Outlet"]) -> list["Article"]:
+def fault_articles(outlets: dict[str, Outlet]) -> list[Article]:
     """The real articles behind faults, as world Articles with their fixed URLs."""
     from monitor.newsroom.world import article_from_entry
 
@@ -229,3 +229,16 @@ EXTERNAL_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <description>&secret;</description><pubDate>Wed, 20 Nov 2024 10:00:00 +0330</pubDate></item>
 </channel></rss>
 """
+
+PAYWALL_TEASER: dict[str, object] = {
+    "id": "fault-paywall-astanatimes", "outlet": "astanatimes", "language": "en",
+    "published": "2024-11-14T07:00:00Z", "relevant": True, "round": 22,
+    "title": "Analysis: what eight years of the Astana format changed for Syria",
+    "summary": "A subscriber-only analysis of the Astana process before its 22nd round.",
+    "author": "Aigerim Sadykova",
+    "paragraphs": [
+        "When the first delegations met at a hotel on the left bank of the Ishim in January 2017, few diplomats expected the format to outlive the war's most violent phase.",
+        "Eight years and twenty-one rounds later, the guarantors are preparing for another meeting in the Kazakh capital, and the question is what the process still delivers.",
+        "The remaining paragraphs of this analysis are for subscribers only.",
+    ],
+}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from monitor.newsroom.world import GENERATED_BASE, Article, build_url, fold_url, slugify
@@ -176,14 +177,14 @@ def _fill(template: str, language: str, rng: random.Random) -> str:
 class GeneratedArticles:
     """A lazy, indexable sequence of `scale` generated articles spread over all outlets."""
 
-    def __init__(self, world: "World", scale: int, seed: int) -> None:
+    def __init__(self, world: World, scale: int, seed: int) -> None:
         self.world = world
         self.scale = scale
         self.seed = seed
         self.outlet_ids = sorted(world.outlets)
         since, until = world.window
-        self.start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.timezone.utc)
-        end = dt.datetime(until.year, until.month, until.day, 23, 59, tzinfo=dt.timezone.utc)
+        self.start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC)
+        end = dt.datetime(until.year, until.month, until.day, 23, 59, tzinfo=dt.UTC)
         self.span = int((end - self.start).total_seconds())
 
     def __len__(self) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from monitor.newsroom.calendars import TODAY, jalali, rfc822, w3c
-from monitor.newsroom.faults import FAULTS, LAUGHS_FEED, BROKEN_FEED, EXTERNAL_FEED, gzip_bomb
+from monitor.newsroom.faults import BROKEN_FEED, EXTERNAL_FEED, FAULTS, LAUGHS_FEED, gzip_bomb
 from monitor.newsroom.urls import TRACKED_FEEDS, legacy_url, mobile_url
 
 if TYPE_CHECKING:
@@ -40,23 +41,21 @@ def url_key(url: str) -> str:
     return f"{(parts.hostname or '').lower()}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
 
-def feed_language(outlet: "Outlet", url: str) -> str:
+def feed_language(outlet: Outlet, url: str) -> str:
+    """The language of a feed: from an override, the path (/fa/, kz.xml) or the host (en.irna.test)."""
     if url in FEED_LANGUAGE_OVERRIDES:
         return FEED_LANGUAGE_OVERRIDES[url]
     parts = urlsplit(url)
+    path = parts.path
     for lang in outlet.languages:
-        if f"/{lang}/" in parts.path or parts.path.endswith(f"/{lang}.xml") or parts.hostname == f"{lang}.{parts.hostname.split('.', 1)[-1]}":
+        code = "kz" if lang == "kk" else lang
+        if f"/{code}/" in path or path.endswith(f"/{code}.xml"):
             return lang
-    if "kk" in outlet.languages and parts.path.endswith("/kz.xml"):
-        return "kk"
-    for lang, host in _language_hosts(outlet).items():
-        if host == parts.hostname:
+    for lang in outlet.languages:
+        if outlet.host_for(lang) == parts.hostname and parts.hostname != outlet.primary_host:
             return lang
     return outlet.languages[0]
 
-
-def _language_hosts(outlet: "Outlet") -> dict[str, str]:
-    return {lang: outlet.host_for(lang) for lang in outlet.languages}
 
 
 def _x(text: str) -> str:
@@ -66,7 +65,7 @@ def _x(text: str) -> str:
 class Listings:
     """Builds (once, then caches) every feed, sitemap and robots.txt of the newsroom."""
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self.routes: dict[str, Callable[[], Document]] = {}
         self._cache: dict[str, Document] = {}
@@ -82,22 +81,22 @@ class Listings:
             self._cache[key] = self.routes[key]()
         return self._cache[key]
 
-    def index_url(self, outlet: "Outlet") -> str:
+    def index_url(self, outlet: Outlet) -> str:
         return outlet.sitemaps[0] if outlet.sitemaps else f"http://{outlet.primary_host}/sitemap.xml"
 
-    def news_url(self, outlet: "Outlet") -> str:
+    def news_url(self, outlet: Outlet) -> str:
         return f"http://{outlet.primary_host}/sitemap-news.xml"
 
-    def archive_url(self, outlet: "Outlet", year: int, month: int) -> str:
+    def archive_url(self, outlet: Outlet, year: int, month: int) -> str:
         template = outlet.archive_sitemap or f"http://{outlet.primary_host}/sitemaps/archive/{{year}}-{{month:02d}}.xml"
         if "{jyear" in template:
             return template.format(jyear=year, jmonth=month)
         return template.format(year=year, month=month)
 
-    def generated_url(self, outlet: "Outlet", k: int) -> str:
+    def generated_url(self, outlet: Outlet, k: int) -> str:
         return f"http://{outlet.primary_host}/sitemap-generated-{k + 1}.xml"
 
-    def feed_links(self, outlet: "Outlet") -> list[tuple[str, str, str]]:
+    def feed_links(self, outlet: Outlet) -> list[tuple[str, str, str]]:
         """(url, type, title) of the feeds a homepage advertises, fault feeds included."""
         out = [(u, self._feed_type(u), f"{outlet.name} ({feed_language(outlet, u)})") for u in outlet.feeds]
         for fault in FAULTS:
@@ -113,7 +112,7 @@ class Listings:
             return "application/atom+xml"
         return "application/rss+xml"
 
-    def _register(self, outlet: "Outlet") -> None:
+    def _register(self, outlet: Outlet) -> None:
         for host in outlet.hosts:
             self.routes[f"{host}/robots.txt"] = lambda o=outlet, h=host: self.robots(o, h)  # type: ignore[misc]
         for feed in outlet.feeds:
@@ -135,15 +134,15 @@ class Listings:
                     self.routes[url_key(fault.url)] = lambda: Document(gzip_bomb(), "application/x-gzip", TODAY, gzip_file=True)
 
     # --- robots -------------------------------------------------------------------------
-    def robots(self, outlet: "Outlet", host: str) -> Document:
+    def robots(self, outlet: Outlet, host: str) -> Document:
         lines = ["User-agent: *", "Disallow: /search/private", "Disallow: /admin", "Disallow: /*?print=1", "",
                  "User-agent: BadBot", "Disallow: /", ""]
         if outlet.robots_sitemaps:
             lines += [f"Sitemap: {self.index_url(outlet)}", f"Sitemap: {self.news_url(outlet)}"]
-        return Document(("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8", dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+        return Document(("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
 
     # --- feeds --------------------------------------------------------------------------
-    def feed_articles(self, outlet: "Outlet", language: str) -> list["Article"]:
+    def feed_articles(self, outlet: Outlet, language: str) -> list[Article]:
         static = self.world.live_articles(outlet.id, language)[:FEED_ITEMS]
         gen = self.world.generated
         if not len(gen):
@@ -152,7 +151,7 @@ class Listings:
         latest = heapq.nlargest(FEED_ITEMS, (a for a in generated if a.language == language), key=lambda a: a.published)
         return sorted(static + latest, key=lambda a: a.published, reverse=True)[:FEED_ITEMS]
 
-    def feed_link(self, outlet: "Outlet", article: "Article", position: int) -> str:
+    def feed_link(self, outlet: Outlet, article: Article, position: int) -> str:
         """The link a feed gives: sometimes tracked, legacy or mobile, as real feeds do."""
         if outlet.id in TRACKED_FEEDS and position % 2 == 1:
             return f"{article.url}?utm_source=rss&utm_medium=rss&utm_campaign={outlet.id}_feed"
@@ -162,7 +161,7 @@ class Listings:
             return mobile_url(outlet, article.url) or article.url
         return article.url
 
-    def feed(self, outlet: "Outlet", url: str) -> Document:
+    def feed(self, outlet: Outlet, url: str) -> Document:
         language = feed_language(outlet, url)
         articles = self.feed_articles(outlet, language)
         items = [(a, self.feed_link(outlet, a, i)) for i, a in enumerate(articles)]
@@ -187,9 +186,9 @@ class Listings:
         article_id = next((f.article_id for f in FAULTS if f.name == name), None)
         if article_id and article_id in self.world.by_id:
             return self.world.by_id[article_id].published
-        return dt.datetime(2024, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
+        return dt.datetime(2024, 11, 20, 10, 0, tzinfo=dt.UTC)
 
-    def _rss(self, outlet: "Outlet", url: str, language: str, items: list[tuple["Article", str]], faults: list) -> str:
+    def _rss(self, outlet: Outlet, url: str, language: str, items: list[tuple[Article, str]], faults: list) -> str:
         tz = outlet.tz if outlet.id in ("tass", "ria", "hurriyet") else None
         out = ['<?xml version="1.0" encoding="UTF-8"?>',
                '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">',
@@ -210,7 +209,7 @@ class Listings:
         out.append("</channel></rss>")
         return "\n".join(out)
 
-    def _atom(self, outlet: "Outlet", url: str, language: str, items: list[tuple["Article", str]], faults: list) -> str:
+    def _atom(self, outlet: Outlet, url: str, language: str, items: list[tuple[Article, str]], faults: list) -> str:
         out = ['<?xml version="1.0" encoding="utf-8"?>', f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{language}">',
                f"<title>{_x(outlet.name)}</title><id>{_x(outlet.homepage)}</id>",
                f'<link rel="self" href="{escape(url)}"/><link href="{escape(outlet.homepage)}"/>',
@@ -227,7 +226,7 @@ class Listings:
         out.append("</feed>")
         return "\n".join(out)
 
-    def _rdf(self, outlet: "Outlet", url: str, language: str, items: list[tuple["Article", str]], faults: list) -> str:
+    def _rdf(self, outlet: Outlet, url: str, language: str, items: list[tuple[Article, str]], faults: list) -> str:
         links = [link for _, link in items] + [f.url for f in faults]
         out = ['<?xml version="1.0" encoding="utf-8"?>',
                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
@@ -245,10 +244,10 @@ class Listings:
         return "\n".join(out)
 
     # --- sitemaps -----------------------------------------------------------------------
-    def monthly(self, outlet: "Outlet") -> dict[tuple[int, int], list["Article"]]:
+    def monthly(self, outlet: Outlet) -> dict[tuple[int, int], list[Article]]:
         """The outlet's live articles grouped by the month of its archive sitemaps (Solar Hijri for jyear)."""
         jalali_months = "{jyear" in (outlet.archive_sitemap or "")
-        groups: dict[tuple[int, int], list["Article"]] = {}
+        groups: dict[tuple[int, int], list[Article]] = {}
         for article in reversed(self.world.live_articles(outlet.id)):
             local = article.published.astimezone(outlet.tz)
             if jalali_months:
@@ -259,27 +258,25 @@ class Listings:
             groups.setdefault(key, []).append(article)
         return dict(sorted(groups.items()))
 
-    def _generated_chunks(self, outlet: "Outlet") -> int:
+    def _generated_chunks(self, outlet: Outlet) -> int:
         count = len(self.world.generated.indices_of(outlet.id))
         return (count + SITEMAP_LIMIT - 1) // SITEMAP_LIMIT
 
-    def sitemap_index(self, outlet: "Outlet") -> Document:
+    def sitemap_index(self, outlet: Outlet) -> Document:
         entries: list[tuple[str, dt.datetime]] = [(self.news_url(outlet), TODAY)]
         for (year, month), articles in self.monthly(outlet).items():
             entries.append((self.archive_url(outlet, year, month), max(a.last_change for a in articles)))
-        gen = self.world.generated
         for k in range(self._generated_chunks(outlet)):
             entries.append((self.generated_url(outlet, k), TODAY))
         for fault in FAULTS:
             if fault.listed_in == self.index_url(outlet):
                 entries.append((fault.url, TODAY))
-        del gen
         body = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         body += [f"<sitemap><loc>{_x(u)}</loc><lastmod>{w3c(m)}</lastmod></sitemap>" for u, m in entries]
         body.append("</sitemapindex>")
         return Document("\n".join(body).encode(), "application/xml; charset=utf-8", TODAY)
 
-    def news_sitemap(self, outlet: "Outlet") -> Document:
+    def news_sitemap(self, outlet: Outlet) -> Document:
         articles = self.world.live_articles(outlet.id)[:NEWS_ITEMS]
         name = NEWS_NAMES.get(outlet.id, outlet.name)
         body = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -301,14 +298,14 @@ class Listings:
         body.append("</urlset>")
         return "\n".join(body)
 
-    def archive_sitemap(self, outlet: "Outlet", articles: list["Article"], year: int, month: int) -> Document:
+    def archive_sitemap(self, outlet: Outlet, articles: list[Article], year: int, month: int) -> Document:
         text = self._urlset((a.url, a.last_change) for a in articles)
         newest = max(a.last_change for a in articles)
         if (outlet.archive_sitemap or "").endswith(".gz"):
             return Document(gzip.compress(text.encode(), mtime=0), "application/x-gzip", newest, gzip_file=True)
         return Document(text.encode(), "application/xml; charset=utf-8", newest)
 
-    def generated_sitemap(self, outlet: "Outlet", k: int) -> Document:
+    def generated_sitemap(self, outlet: Outlet, k: int) -> Document:
         indices = self.world.generated.indices_of(outlet.id)[k * SITEMAP_LIMIT:(k + 1) * SITEMAP_LIMIT]
         gen = self.world.generated
         text = self._urlset((a.url, a.published) for a in (gen[i] for i in indices))

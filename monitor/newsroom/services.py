@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -37,7 +38,7 @@ def normalise(text: str) -> list[str]:
 class SearchRoute:
     """A compiled search template: where the query and page number sit in the URL."""
 
-    outlet: "Outlet"
+    outlet: Outlet
     host: str
     path_re: re.Pattern[str]
     params: dict[str, str]  # query parameter -> 'query' | 'page'
@@ -62,7 +63,7 @@ class SearchRoute:
         return unquote(values["query"]), page
 
 
-def compile_search(outlet: "Outlet") -> SearchRoute | None:
+def compile_search(outlet: Outlet) -> SearchRoute | None:
     if not outlet.search:
         return None
     parts = urlsplit(outlet.search.replace("{query}", "QUERYSLOT").replace("{page}", "PAGESLOT"))
@@ -77,7 +78,7 @@ def compile_search(outlet: "Outlet") -> SearchRoute | None:
     return SearchRoute(outlet, parts.hostname or "", re.compile(path_re), params)
 
 
-def search_url(outlet: "Outlet", query: str, page: int) -> str:
+def search_url(outlet: Outlet, query: str, page: int) -> str:
     assert outlet.search
     return outlet.search.format(query=quote(query), page=page)
 
@@ -85,9 +86,9 @@ def search_url(outlet: "Outlet", query: str, page: int) -> str:
 class SearchIndex:
     """Per outlet: each live article's sorted normalised words (prefix matching with bisect)."""
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
-        self.docs: dict[str, list[tuple["Article", list[str]]]] = {}
+        self.docs: dict[str, list[tuple[Article, list[str]]]] = {}
         for outlet_id in world.outlets:
             docs = []
             for article in world.live_articles(outlet_id):
@@ -95,7 +96,7 @@ class SearchIndex:
                 docs.append((article, words))
             self.docs[outlet_id] = docs
 
-    def search(self, outlet_id: str, query: str) -> list["Article"]:
+    def search(self, outlet_id: str, query: str) -> list[Article]:
         """Articles containing every query word (as a word prefix), newest first."""
         terms = normalise(query)
         if not terms:
@@ -155,7 +156,7 @@ def _plain(url: str) -> str:
 
 
 def _ts(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+    return when.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S")
 
 
 def _digest(text: str) -> str:
@@ -165,7 +166,7 @@ def _digest(text: str) -> str:
 class Archive:
     """The captures of every outlet's articles (removed ones included), homepages and a few errors."""
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         captures: list[Capture] = []
         for article in world.articles:
@@ -180,7 +181,7 @@ class Archive:
         for c in captures:
             self.by_original.setdefault(unquote(c.original), []).append(c)
 
-    def _article_captures(self, article: "Article") -> list[Capture]:
+    def _article_captures(self, article: Article) -> list[Capture]:
         h = int(hashlib.sha1(article.id.encode()).hexdigest()[:8], 16)
         first = article.published + dt.timedelta(hours=2 + h % 20, minutes=h % 60)
         stamps = [first] + ([first + dt.timedelta(days=30 + h % 200)] if h % 3 == 0 else [])
@@ -193,10 +194,10 @@ class Archive:
                                 redirect_to=article.url))
         return rows
 
-    def _site_captures(self, outlet: "Outlet") -> list[Capture]:
+    def _site_captures(self, outlet: Outlet) -> list[Capture]:
         rows = []
         for year in range(2017, 2025):
-            when = dt.datetime(year, 3, 1 + len(outlet.id), 6, 0, tzinfo=dt.timezone.utc)
+            when = dt.datetime(year, 3, 1 + len(outlet.id), 6, 0, tzinfo=dt.UTC)
             rows.append(Capture(surt_key(outlet.homepage), _ts(when), outlet.homepage, "text/html", "200",
                                 _digest(outlet.id + str(year)), "98000"))
         robots = f"http://{outlet.primary_host}/robots.txt"
@@ -267,7 +268,7 @@ class Archive:
         return exact, nearest
 
 
-def _compile_filter(spec: str):  # type: ignore[no-untyped-def]
+def _compile_filter(spec: str) -> Callable[[Capture], bool]:
     negate = spec.startswith("!")
     name, _, pattern = spec.lstrip("!").partition(":")
     regex = re.compile(pattern)

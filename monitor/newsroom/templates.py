@@ -6,10 +6,11 @@ import datetime as dt
 import hashlib
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from monitor.newsroom.calendars import byline_date, rfc822, short_date, today_widget, w3c
 from monitor.newsroom.lexicon import RTL, UI
@@ -52,13 +53,13 @@ STYLES: dict[str, Style] = {
     "tass": Style(_t("{t} - TASS", ru="{t} - ТАСС"), frozenset({JL, OG, DESC}), "a", "text-content", "#263238",
                   600, 26, 110, 160, publisher="TASS"),
     "ria": Style(_t("{t} - РИА Новости, {d}"), frozenset({OG, DESC}), "b", "article__body", "#004d40",
-                 700, 30, 160, 240, ticker=True),
+                 460, 22, 150, 200, ticker=True),
     "aa": Style(_t("{t}", tr="{t} | Anadolu Ajansı", en="{t} | Anadolu Agency", ar="{t} | وكالة الأناضول"),
                 frozenset({JL, OG, DESC}), "a", "detay-icerik", "#1565c0", 480, 20, 140, 200, publisher="Anadolu Agency"),
     "dailysabah": Style(_t("{t} | Daily Sabah"), frozenset({JL, OG, DESC}), "a", "article_body", "#c62828",
                         520, 24, 120, 170, amp="prefix", publisher="Daily Sabah"),
     "hurriyet": Style(_t("{t} - Dünya Haberleri | Hürriyet"), frozenset({OG, DESC}), "b", "news-content",
-                      "#d32f2f", 650, 28, 170, 260, ticker=True),
+                      "#d32f2f", 440, 20, 150, 210, ticker=True),
     "aljazeera": Style(_t("Al Jazeera: {t}", ar="{t} | الجزيرة نت"), frozenset({JL, OG, DESC}), "a",
                        "wysiwyg wysiwyg--all-content", "#fa9000", 560, 24, 110, 170, amp="prefix",
                        publisher="Al Jazeera"),
@@ -97,7 +98,7 @@ def css_blob(outlet_id: str, rules: int) -> str:
 def js_blob(outlet_id: str, kb: int) -> str:
     """Inline analytics/ads configuration script of about `kb` kilobytes."""
     rng = _seeded("js", outlet_id)
-    slots = []
+    slots: list[str] = []
     size = 0
     while size < kb * 1024:
         slot = {"id": f"div-gpt-ad-{rng.randrange(10**12)}-{len(slots)}", "path": f"/{rng.randrange(10**8)}/{outlet_id}/slot{len(slots)}",
@@ -124,31 +125,31 @@ def state_filler() -> str:
     return ",".join(parts)
 
 
-def _href(outlet: "Outlet", host: str, path: str) -> str:
+def _href(outlet: Outlet, host: str, path: str) -> str:
     return f"http://{host}{path}"
 
 
 class Templates:
     """Renders every page of the newsroom; boilerplate strings are cached per outlet and language."""
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self._chrome: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     # --- boilerplate --------------------------------------------------------------------
-    def chrome(self, outlet: "Outlet", language: str, host: str) -> tuple[str, str]:
+    def chrome(self, outlet: Outlet, language: str, host: str) -> tuple[str, str]:
         """(header, footer) HTML of an outlet in a language, built once."""
         key = (outlet.id, language, host)
         if key not in self._chrome:
             self._chrome[key] = (self._header(outlet, language, host), self._footer(outlet, language, host))
         return self._chrome[key]
 
-    def head_assets(self, outlet: "Outlet") -> str:
+    def head_assets(self, outlet: Outlet) -> str:
         style = STYLES[outlet.id]
         return (f"<style>{css_blob(outlet.id, style.css_rules)}</style>\n"
                 f"<script>{js_blob(outlet.id, style.js_kb)}</script>\n")
 
-    def _menu(self, outlet: "Outlet", language: str, host: str, count: int, css: str) -> str:
+    def _menu(self, outlet: Outlet, language: str, host: str, count: int, css: str) -> str:
         ui = UI[language]
         sections: list[str] = ui["sections"]  # type: ignore[assignment]
         subs: list[str] = ui["sub"]  # type: ignore[assignment]
@@ -161,7 +162,7 @@ class Templates:
                          f'class="{css}__link">{escape(label)}</a></li>')
         return f'<ul class="{css}">' + "".join(items) + "</ul>"
 
-    def _header(self, outlet: "Outlet", language: str, host: str) -> str:
+    def _header(self, outlet: Outlet, language: str, host: str) -> str:
         ui = UI[language]
         style = STYLES[outlet.id]
         today = today_widget(outlet.id, language)
@@ -177,11 +178,11 @@ class Templates:
         parts.append("</header>")
         return "\n".join(parts)
 
-    def _footer(self, outlet: "Outlet", language: str, host: str) -> str:
+    def _footer(self, outlet: Outlet, language: str, host: str) -> str:
         ui = UI[language]
         style = STYLES[outlet.id]
         year = 2026
-        return (f'<footer class="site-footer"><div class="footer-links">'
+        return ('<footer class="site-footer"><div class="footer-links">'
                 + self._menu(outlet, language, host, style.footer_links, "footer-menu")
                 + f'</div><div class="newsletter"><h4>{escape(str(ui["newsletter"]))}</h4><input type="email"></div>'
                 + f'<p class="copyright">© 2000-{year} {escape(outlet.name)}. {escape(str(ui["copyright"]))}</p>'
@@ -189,7 +190,7 @@ class Templates:
                 + '<a href="http://telegram.test/">Telegram</a> <a href="http://youtube.test/">YouTube</a></div>'
                 + "</footer>")
 
-    def _page(self, outlet: "Outlet", language: str, host: str, title: str, head_extra: str, main: str,
+    def _page(self, outlet: Outlet, language: str, host: str, title: str, head_extra: str, main: str,
               charset_meta: bool = True, body_class: str = "") -> str:
         header, footer = self.chrome(outlet, language, host)
         direction = ' dir="rtl"' if language in RTL else ""
@@ -201,20 +202,20 @@ class Templates:
                 f"{footer}\n</body>\n</html>\n")
 
     # --- article pages ------------------------------------------------------------------
-    def page_title(self, article: "Article") -> str:
+    def page_title(self, article: Article) -> str:
         style = STYLES[article.outlet]
         pattern = style.title.get(article.language, style.title["default"])
         outlet = self.world.outlet(article.outlet)
         return pattern.format(t=article.title, d=article.published.astimezone(outlet.tz).strftime("%d.%m.%Y"))
 
-    def _metadata(self, article: "Article", outlet: "Outlet", canonical: str) -> str:
+    def _metadata(self, article: Article, outlet: Outlet, canonical: str) -> str:
         style = STYLES[outlet.id]
         out = []
         summary = article.summary or article.paragraphs[0][:200]
         if DESC in style.meta:
             out.append(f'<meta name="description" content="{escape(summary)}">')
         if OG in style.meta:
-            out += [f'<meta property="og:type" content="article">',
+            out += ['<meta property="og:type" content="article">',
                     f'<meta property="og:title" content="{escape(article.title)} | {escape(outlet.name)}">',
                     f'<meta property="og:url" content="{escape(article.url)}">',
                     f'<meta property="og:site_name" content="{escape(outlet.name)}">',
@@ -235,7 +236,7 @@ class Templates:
             out.append('<script type="application/ld+json">' + json.dumps(data, ensure_ascii=False) + "</script>")
         return "\n".join(out) + "\n"
 
-    def related_articles(self, article: "Article") -> list["Article"]:
+    def related_articles(self, article: Article) -> list[Article]:
         """5-8 other headlines: the article's `related` ids first, then neighbours of the same outlet."""
         if article.generated:
             return self.world.generated.neighbours(article)
@@ -245,7 +246,7 @@ class Templates:
         pool.sort(key=lambda a: abs((a.published - article.published).total_seconds()))
         return chosen + pool[: max(0, want - len(chosen))]
 
-    def _related_block(self, article: "Article", outlet: "Outlet") -> str:
+    def _related_block(self, article: Article, outlet: Outlet) -> str:
         ui = UI[article.language]
         items = []
         for other in self.related_articles(article):
@@ -255,7 +256,7 @@ class Templates:
         return (f'<aside class="related-news"><h3>{escape(str(ui["related"]))}</h3><ul>'
                 + "".join(items) + "</ul></aside>")
 
-    def _comments(self, article: "Article", outlet: "Outlet") -> str:
+    def _comments(self, article: Article, outlet: Outlet) -> str:
         ui = UI[article.language]
         comments: Sequence[tuple[str, str]] = ui["comment_list"]  # type: ignore[assignment]
         count = 2 + len(article.id) % 2
@@ -268,7 +269,7 @@ class Templates:
         return (f'<section class="comments"><h3>{escape(str(ui["comments"]))} ({count})</h3><ol>'
                 + "".join(items) + "</ol></section>")
 
-    def article_variants(self, article: "Article") -> dict[str, str]:
+    def article_variants(self, article: Article) -> dict[str, str]:
         """URLs of the variants served for an article: amp, mobile, short link."""
         from monitor.newsroom.urls import amp_url, mobile_url, short_url
 
@@ -280,12 +281,12 @@ class Templates:
                 out[name] = url
         return out
 
-    def article_page(self, article: "Article", *, mobile: bool = False, charset_meta: bool = True,
+    def article_page(self, article: Article, *, mobile: bool = False, charset_meta: bool = True,
                      paywall: bool = False, pad_to: int = 0) -> str:
         outlet = self.world.outlet(article.outlet)
         style = STYLES[outlet.id]
         ui = UI[article.language]
-        host = outlet.mobile_host() if mobile and outlet.mobile_host() else outlet.host_for(article.language)
+        host = (outlet.mobile_host() if mobile else None) or outlet.host_for(article.language)
         variants = self.article_variants(article)
         # The Astana Times' template bug: every canonical points at the homepage.
         canonical = outlet.homepage if outlet.id == "astanatimes" else article.url
@@ -336,7 +337,7 @@ class Templates:
         return self._page(outlet, article.language, host, self.page_title(article), head_extra, main,
                           charset_meta=charset_meta, body_class="single-article" + (" mobile" if mobile else ""))
 
-    def amp_page(self, article: "Article") -> str:
+    def amp_page(self, article: Article) -> str:
         """A lean AMP page whose canonical is the article."""
         outlet = self.world.outlet(article.outlet)
         date_text = byline_date(outlet.id, article.language, article.published, outlet.tz)
@@ -352,7 +353,7 @@ class Templates:
                 "</body></html>")
 
     # --- listings -------------------------------------------------------------------------
-    def _listing(self, articles: Sequence["Article"], language: str) -> str:
+    def _listing(self, articles: Sequence[Article], language: str) -> str:
         items = []
         for a in articles:
             o = self.world.outlet(a.outlet)
@@ -361,7 +362,7 @@ class Templates:
                          f'<p class="teaser__summary">{escape(a.summary)}</p></li>')
         return '<ul class="teasers">' + "".join(items) + "</ul>"
 
-    def homepage(self, outlet: "Outlet", host: str, language: str, feeds: Sequence[tuple[str, str, str]]) -> str:
+    def homepage(self, outlet: Outlet, host: str, language: str, feeds: Sequence[tuple[str, str, str]]) -> str:
         """The front page: the latest articles; feeds listed as <link rel=alternate>."""
         ui = UI[language]
         latest = self.world.live_articles(outlet.id)[:40]
@@ -371,12 +372,12 @@ class Templates:
         title = f"{outlet.name} - {ui['latest']}"
         return self._page(outlet, language, host, title, head, main, body_class="home")
 
-    def search_page(self, outlet: "Outlet", host: str, language: str, query: str, page: int,
-                    results: Sequence["Article"], total: int, next_url: str | None) -> str:
+    def search_page(self, outlet: Outlet, host: str, language: str, query: str, page: int,
+                    results: Sequence[Article], total: int, next_url: str | None) -> str:
         ui = UI[language]
         if results:
             listing = self._listing(results, language)
-            nav = f'<a class="pagination__next" href="{escape(next_url)}">{escape(str(ui["next"]))}</a>' if next_url else ""
+            nav = f'<a class="pagination__next" href="{escape(next_url or "")}">{escape(str(ui["next"]))}</a>' if next_url else ""
             main = (f'<h1>{escape(str(ui["results"]))} «{escape(query)}» ({total})</h1>'
                     f'<div class="search-results">{listing}</div><div class="pagination">page {page} {nav}</div>')
         else:
@@ -384,14 +385,14 @@ class Templates:
         return self._page(outlet, language, host, f"{ui['search']}: {query} - {outlet.name}",
                           '<meta name="robots" content="noindex">\n', main, body_class="search")
 
-    def not_found(self, outlet: "Outlet", host: str, language: str) -> str:
+    def not_found(self, outlet: Outlet, host: str, language: str) -> str:
         ui = UI[language]
         latest = self.world.live_articles(outlet.id)[:8]
         main = (f'<h1 class="error-404">404 - {escape(str(ui["notfound"]))}</h1>'
                 f"{self._listing(latest, language)}")
         return self._page(outlet, language, host, f"404 - {outlet.name}", "", main, body_class="error")
 
-    def section_page(self, outlet: "Outlet", host: str, language: str, number: int) -> str:
+    def section_page(self, outlet: Outlet, host: str, language: str, number: int) -> str:
         ui = UI[language]
         sections: list[str] = ui["sections"]  # type: ignore[assignment]
         articles = self.world.live_articles(outlet.id)
@@ -400,7 +401,7 @@ class Templates:
         return self._page(outlet, language, host, f"{sections[number % len(sections)]} - {outlet.name}", "", main)
 
 
-def _hijri(article: "Article", outlet: "Outlet") -> str:
+def _hijri(article: Article, outlet: Outlet) -> str:
     from monitor.newsroom.calendars import hijri_line
 
     return hijri_line(article.published.astimezone(outlet.tz).date())

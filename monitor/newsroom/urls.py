@@ -15,7 +15,7 @@ TRACKED_FEEDS = {"aa", "dailysabah", "astanatimes"}
 B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def amp_url(outlet: "Outlet", url: str) -> str | None:
+def amp_url(outlet: Outlet, url: str) -> str | None:
     parts = urlsplit(url)
     if outlet.id in AMP_PREFIX:
         return f"http://{parts.netloc}/amp{parts.path}"
@@ -24,7 +24,7 @@ def amp_url(outlet: "Outlet", url: str) -> str | None:
     return None
 
 
-def mobile_url(outlet: "Outlet", url: str) -> str | None:
+def mobile_url(outlet: Outlet, url: str) -> str | None:
     mobile = outlet.mobile_host()
     if not mobile:
         return None
@@ -43,13 +43,13 @@ def to_base36(number: int) -> str:
             return out
 
 
-def short_url(outlet: "Outlet", article: "Article") -> str | None:
+def short_url(outlet: Outlet, article: Article) -> str | None:
     if outlet.id == "tabnak":
         return f"http://tabnak.test/x/{to_base36(article.number)}"
     return None
 
 
-def legacy_url(outlet: "Outlet", article: "Article") -> str | None:
+def legacy_url(outlet: Outlet, article: Article) -> str | None:
     """An old URL of the article that answers with a redirect chain to the canonical one."""
     if outlet.id == "tass":
         return f"http://tass.test/old/{article.number}"

@@ -6,10 +6,11 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
-from urllib.parse import quote, unquote, urlsplit, urlunsplit, parse_qsl, urlencode
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 OUTLETS_FILE = HERE / "outlets.yaml"
 CONTENT_DIR = HERE / "content"
 EPOCH = dt.date(2017, 1, 1)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # Generated articles carry numbers 9xxxxxxx; static numbers never look like that.
 GENERATED_BASE = 90_000_000
 # How many static articles are "removed" from their outlet and only left in the archive.
@@ -131,6 +132,7 @@ _CYRILLIC = dict(zip(
     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
      "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
      "a", "g", "q", "n", "o", "u", "u", "h", "i"],
+    strict=True,
 ))
 _TURKISH = str.maketrans("çğıöşüâîû", "cgiosuaiu")
 
@@ -208,7 +210,7 @@ def article_number(outlet_id: str, published: dt.datetime, key: str) -> int:
 TRACKING = re.compile(r"^(utm_\w+|at_\w+|fbclid|gclid|ref|from)$")
 
 
-def fold_url(url: str, world: "World | None" = None) -> str:
+def fold_url(url: str, world: World | None = None) -> str:
     """Fold the URL variants the newsroom serves (tracking, AMP, mobile, alias hosts) to one key."""
     parts = urlsplit(unquote(url.strip()))
     host = (parts.hostname or "").lower()
@@ -229,6 +231,7 @@ def fold_url(url: str, world: "World | None" = None) -> str:
 
 # --- loading -------------------------------------------------------------------------------
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED = ("id", "outlet", "language", "published", "title", "paragraphs")
 
 
@@ -299,7 +302,7 @@ def load_content(outlets: dict[str, Outlet], folder: Path = CONTENT_DIR) -> list
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []
         except yaml.YAMLError as exc:
             raise NewsroomError(f"content/{path.name}: invalid YAML: {exc}") from exc
         if not isinstance(entries, list):
@@ -367,15 +370,15 @@ class World:
         self.articles = sorted(articles, key=lambda a: (a.published, a.id))
         self.window = window
         self.seed = seed
+        self._host_map = {h: o for o in outlets.values() for h in o.hosts}
         self.by_id = {a.id: a for a in self.articles}
         self.by_url = {unquote(a.url): a for a in self.articles}
         self.by_folded = {fold_url(a.url, self): a for a in self.articles}
         self.generated = GeneratedArticles(self, scale, seed)
-        self._host_map = {h: o for o in outlets.values() for h in o.hosts}
 
     @classmethod
     def load(cls, scale: int = 0, seed: int = 7, *, content_dir: Path = CONTENT_DIR,
-             outlets_file: Path = OUTLETS_FILE) -> "World":
+             outlets_file: Path = OUTLETS_FILE) -> World:
         from monitor.newsroom.faults import fault_articles
 
         if not 0 <= scale <= 1_000_000:
