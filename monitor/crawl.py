@@ -35,7 +35,7 @@ def newsroom_settings(proxy_url: str) -> dict[str, Any]:
         "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "DOWNLOAD_TIMEOUT": 5,
+        "DOWNLOAD_TIMEOUT": 3,
         "RETRY_TIMES": 2,
     }
 

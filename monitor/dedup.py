@@ -237,10 +237,11 @@ CREDIT_FORMS = (
     r"(?<!\w)(?:NAME)(?:\s*[—–]|\s+-\s)",  # "TASS — Moscow ...", "Damascus, SANA - ..."
     r"(?i:Source|Sources|Kaynak|Источник|منبع|المصدر|Credit)\s*[:：]\s*(?:NAME)(?!\w)",
     r"(?i:according\s+to|reported\s+by|by|citing|via)\s+(?:the\s+)?(?:NAME)(?!\w)",
-    r"(?i:сообщает|сообщили|передает|передаёт|по\s+данным|по\s+сообщению|со\s+ссылкой\s+на)\s+(?:агентств[оау]\s+)?(?:NAME)(?!\w)",
+    r"(?i:сообщает|сообщили|передает|передаёт|по\s+данным|по\s+сообщению|со\s+ссылкой\s+на)\s+(?:агентств[оау]\s+)?[«\"]?(?:NAME)(?!\w)",
     r"به\s+گزارش\s+(?:خبرگزاری\s+)?(?:NAME)",
     r"(?:نقلا\s+عن|وفقا\s+ل|بحسب|حسب|ذكرت|أفادت)\s*(?:وكالة\s+)?(?:الأنباء\s+)?(?:NAME)",
     r"(?<!\w)(?:NAME)(?:['’]n[ıi]n)?\s+(?:muhabiri|haberine\s+göre)",
+    r"(?<!\w)(?:NAME)['’]n[ıi]n(?!\w)",  # Turkish genitive in a lead: "AA'nın ... haberine göre"
     r"\A\W*(?:NAME)(?!\w)",  # the text opens with the agency: "ТАСС. ..."
     r"(?<!\w)(?:NAME)\W*\Z",  # or closes with it: "... ТАСС."
 )

@@ -47,7 +47,7 @@ def crawl_newsroom(proxy_url: str, db: Path, *extra: str, timeout: float = 300) 
 def newsroom() -> Iterator[object]:
     from monitor.newsroom.server import start_newsroom
 
-    with start_newsroom(timeout_delay=3.0) as server:
+    with start_newsroom(timeout_delay=4.0) as server:
         yield server
 
 

@@ -132,7 +132,7 @@ def test_body_title_and_date_against_truth(truth_results: list[tuple[Any, Extrac
     for article, got in truth_results:
         f1s.append(token_f1(got.text, "\n".join(article.paragraphs)))
         titles += got.title == article.title
-        days += bool(got.published) and got.published[:10] == article.published.astimezone(UTC).date().isoformat()
+        days += (got.published or "")[:10] == article.published.astimezone(UTC).date().isoformat()
         langs += got.language == article.language
         verdicts += got.verdict == "article"
     n = len(truth_results)
@@ -266,6 +266,58 @@ def test_h1_preferred_when_title_tag_decorates_it() -> None:
                               "<title>Переговоры в Астане завершились :: Новости :: ТАСС</title>")
     got = extract_page(page, url="http://x.test/news/1", outlet_name="ТАСС")
     assert got.title == "Переговоры в Астане завершились"
+
+
+def _short_page(title: str, body: str) -> str:
+    return f"<html><head><title>{title}</title></head><body><div><h1>{title}</h1><p>{body}</p></div></body></html>"
+
+
+@pytest.mark.parametrize(("page", "verdict"), [
+    (_short_page("Доступ ограничен", "Доступ к информационному ресурсу ограничен на основании "
+                 "Федерального закона. Роскомнадзор, единый реестр."), "blocked"),
+    (_short_page("Erişim engellendi", "Bu internet sitesi hakkında verilen karar gereğince "
+                 "erişime engellenmiştir."), "blocked"),
+    ('<html><body><iframe src="http://10.10.34.34?type=Invalid Site"></iframe>'
+     "<p>دسترسی به این سایت امکان پذیر نمی باشد</p><a href='http://peyvandha.ir'>peyvandha</a></body></html>",
+     "blocked"),
+    (_short_page("Attention Required! | Cloudflare", "Sorry, you have been blocked. Ray ID 12ab."), "blocked"),
+    (_short_page("Datenschutz", "We value your privacy. We use cookies and ask for your consent. "
+                 "Accept all or Reject all."), "consent"),
+])
+def test_block_and_consent_pages(page: str, verdict: str) -> None:
+    got = extract_page(page, url="http://x.test/news/1")
+    assert got.verdict == verdict, got.reason
+
+
+def test_jsonld_locked_teaser_is_a_paywall() -> None:
+    ld = ('{"@type":"NewsArticle","headline":"Talks end","datePublished":"2019-08-02T10:00:00Z",'
+          '"isAccessibleForFree":"False"}')
+    page = RU_ARTICLE.replace("<head>", f'<head><script type="application/ld+json">{ld}</script>')
+    assert extract_page(page, url="http://x.test/news/1").verdict == "paywall"
+
+
+def test_long_article_with_cookie_banner_and_newsletter_box_is_an_article() -> None:
+    banner = ('<div class="cookie">We use cookies. Accept all. Manage cookies. Your consent matters.</div>'
+              '<div class="newsletter">Подпишитесь на рассылку</div>')
+    page = RU_ARTICLE.replace("<body>", f"<body>{banner}")
+    assert extract_page(page, url="http://x.test/news/1").verdict == "article"
+
+
+def test_section_page_with_teasers_is_a_listing() -> None:
+    teasers = "".join(f'<li><a href="/news/{i}">Headline number {i} about the talks in Astana</a></li>'
+                      for i in range(30))
+    page = (f'<html><head><title>World</title><meta property="og:type" content="website"></head>'
+            f"<body><h1>World</h1><ul>{teasers}</ul></body></html>")
+    assert extract_page(page, url="http://x.test/world/").verdict == "listing"
+
+
+def test_zero_width_non_joiner_survives_extraction() -> None:
+    word = "گفت\u200cوگوهای"
+    paragraph = f"<p>{word} سه کشور ضامن در آستانه ادامه یافت و نمایندگان ایران، روسیه و ترکیه درباره آینده سوریه و اجرای توافق‌ها گفتگو کردند و بیانیه مشترک صادر شد.</p>"
+    page = f"<html><head><title>{word}</title></head><body><article><h1>{word}</h1>{paragraph * 1}{paragraph.replace('سه', 'هر سه')}</article></body></html>"
+    got = extract_page(page, url="http://x.test/news/1")
+    assert word in got.text and got.title == word
+    assert got.language == "fa"
 
 
 def test_result_pickles_for_the_process_pool() -> None:

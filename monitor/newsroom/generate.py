@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import random
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from urllib.parse import unquote
 from monitor.newsroom.world import GENERATED_BASE, Article, build_url, fold_url, slugify
 
 if TYPE_CHECKING:
-    from monitor.newsroom.world import World
+    from monitor.newsroom.world import Outlet, World
 
 # Slots are filled per sentence, so two generated articles rarely share long word runs.
 SLOTS: dict[str, dict[str, list[str]]] = {
@@ -199,6 +200,16 @@ class GeneratedArticles:
             raise IndexError(i)
         return _make(self, i)
 
+    def meta(self, i: int) -> Article:
+        """Article i without its body (title, URL, date, summary): what feeds and sitemaps need."""
+        return _make(self, i, full=False)
+
+    def newest(self, outlet_id: str, language: str, count: int) -> list[Article]:
+        """The outlet's `count` newest generated articles in a language."""
+        dated = ((published_of(self, i), i) for i in self.indices_of(outlet_id))
+        picked = heapq.nlargest(count, ((when, i) for (lang, when), i in dated if lang == language))
+        return [self.meta(i) for _, i in picked]
+
     def indices_of(self, outlet_id: str) -> range:
         """Indices of an outlet's generated articles (they are dealt round-robin)."""
         k = self.outlet_ids.index(outlet_id)
@@ -218,29 +229,42 @@ class GeneratedArticles:
         i = article.number - GENERATED_BASE
         n = len(self.outlet_ids)
         picks = [i + n * d for d in (-3, -2, -1, 1, 2, 3) if 0 <= i + n * d < self.scale]
-        return [self[j] for j in picks]
+        return [self.meta(j) for j in picks]
 
 
-def _make(gen: GeneratedArticles, i: int) -> Article:
+def _basics(gen: GeneratedArticles, i: int) -> tuple[Outlet, str, bool, dt.datetime, random.Random]:
+    """Outlet, language, relevance and date of article i (cheap: for picking the newest ones)."""
     rng = random.Random(gen.seed * 1_000_003 + i)
     outlet = gen.world.outlets[gen.outlet_ids[i % len(gen.outlet_ids)]]
     language = outlet.languages[(i // len(gen.outlet_ids)) % len(outlet.languages)]
     relevant = rng.random() < 0.6
-    published = gen.start + dt.timedelta(seconds=rng.randrange(gen.span))
-    published = published.replace(second=0)
-    rel_titles, off_titles = TITLES[language] if language in TITLES else TITLES["en"]
+    published = (gen.start + dt.timedelta(seconds=rng.randrange(gen.span))).replace(second=0)
+    return outlet, language, relevant, published, rng
+
+
+def published_of(gen: GeneratedArticles, i: int) -> tuple[str, dt.datetime]:
+    _, language, _, published, _ = _basics(gen, i)
+    return language, published
+
+
+def _make(gen: GeneratedArticles, i: int, full: bool = True) -> Article:
+    """Article i; without `full` only what listings need (title, URL, date, summary), no body."""
+    outlet, language, relevant, published, rng = _basics(gen, i)
     lang = language if language in TITLES else "en"
+    rel_titles, off_titles = TITLES[lang]
     title = _fill(rng.choice(rel_titles if relevant else off_titles), lang, rng)
     bank = RELEVANT[lang] if relevant else OFFTOPIC[lang]
-    paragraphs = []
-    for _ in range(rng.randint(4, 8)):
-        paragraphs.append(" ".join(_fill(rng.choice(bank), lang, rng) for _ in range(rng.randint(2, 4))))
+    summary = _fill(rng.choice(bank), lang, rng)
     number = GENERATED_BASE + i
     slug = slugify(title, language, words=6)
     if outlet.id in ("dailysabah", "aljazeera", "astanatimes"):
         slug = f"{slug}-{number}"
     url = build_url(outlet, language, number, slug, published, variant=i)
-    summary = paragraphs[0].split(". ")[0][:200]
+    paragraphs = [summary]
+    if full:
+        body = random.Random(gen.seed * 7_000_009 + i)  # a separate stream: the body never shifts the metadata
+        for _ in range(body.randint(4, 8)):
+            paragraphs.append(" ".join(_fill(body.choice(bank), lang, body) for _ in range(body.randint(2, 4))))
     return Article(id=f"gen-{i}", outlet=outlet.id, language=language, published=published, title=title,
                    paragraphs=paragraphs, relevant=relevant, summary=summary, url=url, number=number,
                    generated=True, source_file="generated", tags=[])

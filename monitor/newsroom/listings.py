@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -147,8 +146,7 @@ class Listings:
         gen = self.world.generated
         if not len(gen):
             return static
-        generated = (gen[i] for i in gen.indices_of(outlet.id))
-        latest = heapq.nlargest(FEED_ITEMS, (a for a in generated if a.language == language), key=lambda a: a.published)
+        latest = gen.newest(outlet.id, language, FEED_ITEMS)
         return sorted(static + latest, key=lambda a: a.published, reverse=True)[:FEED_ITEMS]
 
     def feed_link(self, outlet: Outlet, article: Article, position: int) -> str:
@@ -308,5 +306,5 @@ class Listings:
     def generated_sitemap(self, outlet: Outlet, k: int) -> Document:
         indices = self.world.generated.indices_of(outlet.id)[k * SITEMAP_LIMIT:(k + 1) * SITEMAP_LIMIT]
         gen = self.world.generated
-        text = self._urlset((a.url, a.published) for a in (gen[i] for i in indices))
+        text = self._urlset((a.url, a.published) for a in (gen.meta(i) for i in indices))
         return Document(text.encode(), "application/xml; charset=utf-8", TODAY)

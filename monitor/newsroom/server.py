@@ -36,7 +36,7 @@ from monitor.newsroom.services import (
     inject_toolbar,
     search_url,
 )
-from monitor.newsroom.templates import Templates, block_page
+from monitor.newsroom.templates import Templates, block_page, padding
 from monitor.newsroom.urls import AJ_LEGACY, AMP_PREFIX, AMP_SUFFIX, SHORT, TASS_OLD, to_base36
 from monitor.newsroom.world import Article, Outlet, World, article_from_entry
 
@@ -212,12 +212,12 @@ class Site:
         return page
 
     def render_generated(self, article: Article) -> bytes:
-        page = self.templates.article_page(article)
-        target = page_size_target(article)
-        size = len(page.encode("utf-8"))
-        if size < target:
-            page = self.templates.article_page(article, pad_to=target - size)
-        return page.encode("utf-8")
+        page = self.templates.article_page(article).encode("utf-8")
+        missing = page_size_target(article) - len(page)
+        if missing > 0:  # splice client-state padding in before </main>: one render, not two
+            cut = page.rindex(b"</main>")
+            page = page[:cut] + padding(article.id, missing).encode() + page[cut:]
+        return page
 
     # --- faults ---------------------------------------------------------------------------
     def fault_response(self, fault: Fault, outlet: Outlet) -> Response:

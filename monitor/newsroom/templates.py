@@ -333,7 +333,7 @@ class Templates:
         main = (f'{ticker}<article class="article-{article.language}">{head_block}{tags}{share}</article>'
                 + self._related_block(article, outlet) + self._comments(article, outlet))
         if pad_to:
-            main += _padding(article.id, pad_to)
+            main += padding(article.id, pad_to)
         return self._page(outlet, article.language, host, self.page_title(article), head_extra, main,
                           charset_meta=charset_meta, body_class="single-article" + (" mobile" if mobile else ""))
 
@@ -407,10 +407,12 @@ def _hijri(article: Article, outlet: Outlet) -> str:
     return hijri_line(article.published.astimezone(outlet.tz).date())
 
 
-def _padding(key: str, size: int) -> str:
+def padding(key: str, size: int) -> str:
     """Client-state JSON of `size` characters, cut from a cached string (cheap)."""
     filler = state_filler()
     start = int(hashlib.sha1(key.encode()).hexdigest()[:6], 16) % max(1, len(filler) - size)
+    wrapper = '<script id="__STATE__" type="application/json">[]</script>'
+    size = max(0, size - len(wrapper))
     return f'<script id="__STATE__" type="application/json">[{filler[start:start + size]}]</script>'
 
 
