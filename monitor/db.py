@@ -38,6 +38,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "matched_terms": str,
     "story_id": int,
     "duplicate_of": int,
+    "credit": str,
     "is_seed": int,
     "discovered_via": str,
     "description": str,

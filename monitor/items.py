@@ -39,3 +39,5 @@ class Article:
     signature: bytes = b""
     story_id: int | None = None
     duplicate_of: int | None = None
+    credit: str | None = None         # the wire agency the text credits
+    story_updates: dict[int, int] = field(default_factory=dict)   # other articles moved to a story

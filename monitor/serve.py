@@ -56,7 +56,8 @@ def write_metadata(db_path: Path, folder: Path | None = None) -> Path:
     return target
 
 
-def datasette_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+def datasette_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
+                      metadata_dir: Path | None = None) -> list[str]:
     """The `datasette serve` invocation (writes the rendered metadata file it points at).
 
     Never --immutable: cron writes the file while analysts read it. Datasette opens it
@@ -65,7 +66,7 @@ def datasette_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001) 
     command = [
         sys.executable, "-m", "datasette", "serve", str(db_path),
         "--host", host, "--port", str(port),
-        "--metadata", str(write_metadata(db_path)),
+        "--metadata", str(write_metadata(db_path, metadata_dir)),
         "--plugins-dir", str(PLUGINS_DIR),
         "--template-dir", str(TEMPLATES_DIR),
     ]
@@ -98,6 +99,8 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     db_path = Path(db_path)
     check_database(db_path)
     command = datasette_command(db_path, host, port)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}: anyone who can reach it can read the database", file=sys.stderr)
     print(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     try:
         return subprocess.run(command, check=False).returncode

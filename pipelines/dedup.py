@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from itemadapter import ItemAdapter
@@ -27,6 +28,7 @@ class Known:
     published: datetime | None
     round: int | None
     story_id: int | None
+    credit: str | None = None
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -45,10 +47,13 @@ class DedupPipeline:
         db = self.context.db
         self.next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
         self.articles: dict[int, Known] = {}
+        self.members: dict[int, set[int]] = {}
         self.by_hash: dict[str, int] = {}
         self.by_url: dict[str, int] = {}
-        for row in db.execute("SELECT id, source, published, round, story_id, text_hash FROM articles"):
-            self.articles[row[0]] = Known(row[1], parse_time(row[2]), row[3], row[4])
+        for row in db.execute("SELECT id, source, published, round, story_id, text_hash, credit FROM articles"):
+            self.articles[row[0]] = Known(row[1], parse_time(row[2]), row[3], row[4], row[6])
+            if row[4]:
+                self.members.setdefault(row[4], set()).add(row[0])
             if row[5]:
                 self.by_hash.setdefault(row[5], row[0])
         # Rebuilt from stored signatures: no text is re-shingled on start.
@@ -66,6 +71,7 @@ class DedupPipeline:
         if article.verdict:
             return article
         published = parse_time(article.published)
+        article.credit = credited_agency(article.extracted.get("text") or "")
         existing = self.existing_url(article)
         if existing is not None:
             return self.revisit(article, existing)
@@ -76,11 +82,10 @@ class DedupPipeline:
             self.link(article, original, "exact copy")
         elif article.signature:
             self.link_near_duplicate(article, published)
-        if article.story_id is None:
-            self.link_credited_translation(article, published)
         if article.verdict:
             return article
         article.article_id = self.next_id
+        self.link_credited_translation(article, published)
         self.next_id += 1
         self.remember(article, published)
         article.verdict = "stored"
@@ -112,44 +117,86 @@ class DedupPipeline:
         return article
 
     def link(self, article: Article, other: int, why: str) -> None:
-        known = self.articles[other]
-        article.story_id = known.story_id or other
-        known.story_id = article.story_id
+        """Put the new article in the story of `other` (creating it), merging stories it already bridges."""
+        story = self.articles[other].story_id or other
+        self.attach(article, other, story)
+        if article.story_id is not None and article.story_id != story:
+            self.merge(article, article.story_id, story)
+        article.story_id = story
         article.duplicate_of = other
         article.reason = f"{why} of article {other}"
         self.stats.inc_value("monitor/dedup/story_copy")
 
+    def attach(self, article: Article, member: int, story: int) -> None:
+        if self.articles[member].story_id != story:
+            self.articles[member].story_id = story
+            article.story_updates[member] = story
+        self.members.setdefault(story, set()).add(member)
+
+    def merge(self, article: Article, old: int, new: int) -> None:
+        """Two stories turn out to be one: every member of `old` moves to `new`."""
+        for member in self.members.pop(old, set()):
+            self.attach(article, member, new)
+        article.story_updates[-old] = new   # a negative key retires the old story row
+
     def link_near_duplicate(self, article: Article, published: datetime | None) -> None:
+        """Join the story of the closest copy on another outlet; a copy bridging two stories merges them."""
         for other, similarity in self.index.query(article.signature, published):
             if other not in self.articles:
                 continue
-            if self.articles[other].source == article.source:
-                if similarity >= SAME_ARTICLE_SIMILARITY:
+            known = self.articles[other]
+            if known.source == article.source:
+                if similarity >= SAME_ARTICLE_SIMILARITY and article.story_id is None:
                     self.fold(article, other, f"near-identical ({similarity:.2f}) to another URL of this outlet")
                     return
                 continue
-            self.link(article, other, f"near-duplicate ({similarity:.2f})")
-            return
+            if article.story_id is None:
+                self.link(article, other, f"near-duplicate ({similarity:.2f})")
+            elif known.story_id is None:
+                self.attach(article, other, article.story_id)
+            elif known.story_id != article.story_id:
+                self.merge(article, known.story_id, article.story_id)
 
     def link_credited_translation(self, article: Article, published: datetime | None) -> None:
-        """A copy crediting an agency joins that agency's story on the same round and days."""
-        agency = credited_agency(article.extracted.get("text") or "")
+        """A copy crediting an agency joins that agency's story on the same round and days, in either order."""
         round_ = article.judgement.get("round")
-        if agency is None or agency == article.source or published is None or round_ is None:
+        if published is None or round_ is None:
             return
-        best: tuple[timedelta, int] | None = None
+        agency = article.credit
+        if agency and agency != article.source:
+            best = self.closest(published, round_, lambda k: k.source == agency)
+            if best is not None:
+                self.link(article, best, f"translation crediting {agency}")
+        # The agency's own story may arrive after copies that credit it.
+        for key in self.all_closest(published, round_, lambda k: k.credit == article.source and k.source != article.source and k.story_id is None):
+            if article.story_id is None:
+                story = key
+                self.attach(article, key, story)
+                article.story_id, article.duplicate_of = story, None
+                article.reason = f"{article.source}'s original of credited copy {key}"
+            else:
+                self.attach(article, key, article.story_id)
+
+    def closest(self, published: datetime, round_: int, wanted: Callable[[Known], bool]) -> int | None:
+        found = self.all_closest(published, round_, wanted)
+        return found[0] if found else None
+
+    def all_closest(self, published: datetime, round_: int, wanted: Callable[[Known], bool]) -> list[int]:
+        scored = []
         for key, known in self.articles.items():
-            if known.source != agency or known.round != round_ or known.published is None:
+            if known.round != round_ or known.published is None or not wanted(known):
                 continue
             gap = abs(known.published - published)
-            if gap <= CREDIT_WINDOW and (best is None or gap < best[0]):
-                best = (gap, key)
-        if best is not None:
-            self.link(article, best[1], f"translation crediting {agency}")
+            if gap <= CREDIT_WINDOW:
+                scored.append((gap, key))
+        return [key for _, key in sorted(scored)]
 
     def remember(self, article: Article, published: datetime | None) -> None:
         assert article.article_id is not None
-        self.articles[article.article_id] = Known(article.source, published, article.judgement.get("round"), article.story_id)
+        self.articles[article.article_id] = Known(article.source, published, article.judgement.get("round"),
+                                                  article.story_id, article.credit)
+        if article.story_id is not None:
+            self.members.setdefault(article.story_id, set()).add(article.article_id)
         self.by_url[article.canonical_url] = article.article_id
         if article.text_hash:
             self.by_hash.setdefault(article.text_hash, article.article_id)

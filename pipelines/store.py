@@ -72,9 +72,13 @@ class StorePipeline:
                 for row in articles:
                     self.write_article(row)
                 for article in batch:
-                    if article.story_id and article.duplicate_of:
-                        # The copy it matched may have been stored before the story existed.
-                        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [article.story_id, article.duplicate_of])
+                    # Copies stored before their story existed (or merged into another) move now.
+                    for member, story in article.story_updates.items():
+                        if member < 0:
+                            db.execute("DELETE FROM stories WHERE id = ?", [-member])
+                        else:
+                            db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story, member])
+                        stories.add(story)
                 if signatures:
                     db["signatures"].upsert_all(signatures, pk="article_id")
                 if aliases:
@@ -115,7 +119,8 @@ class StorePipeline:
             "round": judgement.get("round"), "round_method": judgement.get("round_method"),
             "relevance": judgement.get("relevance"), "relevant": int(bool(judgement.get("relevant"))),
             "reason": judgement.get("reason"), "matched_terms": to_json(judgement.get("matched_terms") or []),
-            "story_id": article.story_id, "duplicate_of": article.duplicate_of, "is_seed": 0,
+            "story_id": article.story_id, "duplicate_of": article.duplicate_of, "credit": article.credit,
+            "is_seed": 0,
             "discovered_via": article.discovered_via, "description": page.get("description"),
             "tags": to_json(page.get("tags") or []), "text": text, "words": len(text.split()),
             "text_hash": article.text_hash, "revisions": 0, "snapshot_url": article.snapshot_url,

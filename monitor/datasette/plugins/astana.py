@@ -51,7 +51,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
 
 # --- a month facet: ?_facet_month=published ------------------------------------------------
 
-class MonthFacet(Facet):  # type: ignore[misc]
+class MonthFacet(Facet):
     """Facet a date column by calendar month (YYYY-MM), filtering with column__startswith."""
 
     type = "month"
@@ -216,6 +216,8 @@ def render_svg(data: dict[str, Any]) -> str:
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right:.1f}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
                      f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="#555">{v}</text>')
     parts += _x_axis(weeks, bar, left, top + plot_h)
+    # Round marks behind the bars, so a bar in a round's week stays readable.
+    parts += _round_marks(data["rounds"], weeks, bar, left, top, plot_h)
     for i, week in enumerate(weeks):
         base = 0
         for s in data["series"]:
@@ -226,23 +228,26 @@ def render_svg(data: dict[str, Any]) -> str:
                              f'height="{y(base) - y(base + n):.1f}" fill="{s["colour"]}"><title>week of {week}: '
                              f'{escape(s["label"])} {n}</title></rect>')
                 base += n
-    parts += _round_marks(data["rounds"], weeks, bar, left, top, plot_h)
     parts.append("</svg>")
     return "\n".join(parts)
 
 
 def _x_axis(weeks: list[str], bar: float, left: float, base_y: float) -> list[str]:
     parts = [f'<line x1="{left}" x2="{left + bar * len(weeks):.1f}" y1="{base_y}" y2="{base_y}" stroke="#333"/>']
-    short = len(weeks) <= 110  # under two years: label months too
-    previous = ""
+    short = len(weeks) <= 110  # under two years: ticks for months, else for years
+    previous, last_label_x = "", -100.0
     for i, week in enumerate(weeks):
-        label = week[:7] if short else week[:4]
-        if label != previous:
-            x = left + i * bar
-            text = date.fromisoformat(week).strftime("%b %Y") if short else label
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base_y}" y2="{base_y + 5}" stroke="#333"/>'
-                         f'<text class="tick" x="{x + 2:.1f}" y="{base_y + 17}" fill="#333">{text}</text>')
-            previous = label
+        period = week[:7] if short else week[:4]
+        if period == previous:
+            continue
+        previous, x = period, left + i * bar
+        day = date.fromisoformat(week)
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base_y}" y2="{base_y + 5}" stroke="#333"/>')
+        if x - last_label_x >= 38:  # labels never overlap: a crowded tick goes unlabelled
+            text = (day.strftime("%b %Y") if i == 0 or day.month == 1 else day.strftime("%b")) if short \
+                else period
+            parts.append(f'<text class="tick" x="{x + 2:.1f}" y="{base_y + 17}" fill="#333">{text}</text>')
+            last_label_x = x + (30 if " " in text else 0)
     return parts
 
 
@@ -288,3 +293,21 @@ def register_routes() -> list[tuple[str, Any]]:
 @hookimpl
 def menu_links(datasette: Any) -> list[dict[str, str]]:
     return [{"href": datasette.urls.path("/-/timeline"), "label": "Coverage timeline"}]
+
+
+# Thirty-odd column descriptions would push the rows off the first screen: fold them away.
+FOLD_COLUMN_DESCRIPTIONS = """
+document.querySelectorAll('dl.column-descriptions').forEach(function (dl) {
+  var details = document.createElement('details');
+  var summary = document.createElement('summary');
+  summary.textContent = 'What the ' + dl.querySelectorAll('dt').length + ' columns mean';
+  dl.parentNode.insertBefore(details, dl);
+  details.appendChild(summary);
+  details.appendChild(dl);
+});
+"""
+
+
+@hookimpl
+def extra_body_script(template: str) -> str:
+    return FOLD_COLUMN_DESCRIPTIONS if template == "table.html" else ""
