@@ -75,7 +75,7 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     overrides = config.scrapy_settings()
     if args.newsroom:
         overrides.update(newsroom_settings(args.newsroom))
-    sources_file = Path(overrides["MONITOR_SOURCES"]) if "MONITOR_SOURCES" in overrides else None
+    sources_file = Path(str(overrides["MONITOR_SOURCES"])) if "MONITOR_SOURCES" in overrides else None
     check_seeds(config, sources_file)
     if args.source:
         from monitor.seeds import load_sources

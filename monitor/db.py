@@ -59,14 +59,14 @@ ARTICLE_COLUMNS: dict[str, type] = {
 
 @migrations(name="0001_core_tables")
 def create_core_tables(db: sqlite_utils.Database) -> None:
-    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url", "source"}, defaults={"is_seed": 0, "revisions": 0})
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["text_hash"])
-    db["articles"].create_index(["source", "published"])
-    db["articles"].create_index(["story_id"])
-    db["articles"].create_index(["published"])
-    db["signatures"].create({"article_id": int, "published": str, "signature": bytes}, pk="article_id")
-    db["sources"].create(
+    db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"url", "source"}, defaults={"is_seed": 0, "revisions": 0})
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["text_hash"])
+    db.table("articles").create_index(["source", "published"])
+    db.table("articles").create_index(["story_id"])
+    db.table("articles").create_index(["published"])
+    db.table("signatures").create({"article_id": int, "published": str, "signature": bytes}, pk="article_id")
+    db.table("sources").create(
         {
             "id": str, "name": str, "homepage": str, "languages": str, "timezone": str, "calendar": str,
             "feeds": str, "sitemaps": str, "search": str, "archive_sitemap": str,
@@ -74,19 +74,19 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["rounds"].create(
+    db.table("rounds").create(
         {"number": int, "start": str, "end": str, "city": str, "outcome": str}, pk="number"
     )
-    db["stories"].create(
+    db.table("stories").create(
         {
             "id": int, "original_id": int, "title": str, "first_published": str, "last_published": str,
             "copies": int, "outlets": int, "languages": str, "round": int,
         },
         pk="id",
     )
-    db["url_aliases"].create({"url": str, "article_id": int, "kind": str, "first_seen": str}, pk="url")
-    db["url_aliases"].create_index(["article_id"])
-    db["pages"].create(
+    db.table("url_aliases").create({"url": str, "article_id": int, "kind": str, "first_seen": str}, pk="url")
+    db.table("url_aliases").create_index(["article_id"])
+    db.table("pages").create(
         {
             "url": str, "source": str, "status": int, "verdict": str, "reason": str,
             "relevance": float, "matched_terms": str, "title": str, "language": str, "published": str,
@@ -94,13 +94,13 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["pages"].create_index(["verdict"])
-    db["pages"].create_index(["source"])
-    db["listings"].create(
+    db.table("pages").create_index(["verdict"])
+    db.table("pages").create_index(["source"])
+    db.table("listings").create(
         {"url": str, "source": str, "kind": str, "etag": str, "last_modified": str, "status": int, "fetched_at": str},
         pk="url",
     )
-    db["crawls"].create(
+    db.table("crawls").create(
         {
             "id": int, "spider": str, "sources": str, "args": str, "started": str, "finished": str,
             "status": str, "listed": int, "fetched": int, "stored": int, "updated": int, "rejected": str,
@@ -108,11 +108,11 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["coverage"].create(
+    db.table("coverage").create(
         {"source": str, "month": str, "method": str, "listed": int, "fetched": int, "stored": int, "rejected": int},
         pk=("source", "month", "method"),
     )
-    db["source_runs"].create(
+    db.table("source_runs").create(
         {
             "crawl_id": int, "source": str, "listed": int, "fetched": int, "extracted": int, "dated": int,
             "relevant": int, "stored": int, "errors": int, "listing_errors": int, "median_words": int,
@@ -126,7 +126,7 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
 def create_full_text_search(db: sqlite_utils.Database) -> None:
     # The search_* columns hold letter-folded, normalised text (see monitor.search),
     # so one tokenizer serves Arabic, Persian, Russian, Turkish and English.
-    db["articles"].enable_fts(
+    db.table("articles").enable_fts(
         ["search_title", "search_text"], fts_version="FTS5", create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
@@ -185,7 +185,7 @@ def sync_sources(db: sqlite_utils.Database, sources: Iterable[Any]) -> None:
         for s in sources
     ]
     with db.atomic():
-        db["sources"].upsert_all(rows, pk="id")
+        db.table("sources").upsert_all(rows, pk="id")
 
 
 def sync_rounds(db: sqlite_utils.Database, rounds: Iterable[Any]) -> None:
@@ -194,7 +194,7 @@ def sync_rounds(db: sqlite_utils.Database, rounds: Iterable[Any]) -> None:
         for r in rounds
     ]
     with db.atomic():
-        db["rounds"].upsert_all(rows, pk="number")
+        db.table("rounds").upsert_all(rows, pk="number")
 
 
 def day_to_iso(day: date) -> str:

@@ -29,7 +29,7 @@ def rescore(db: sqlite_utils.Database, topic: Topic) -> Counter[str]:
             "SELECT id, title, text, language, published, relevant FROM articles WHERE is_seed = 0"
         ).fetchall():
             judgement = topic.judge(title=row[1] or "", text=row[2] or "", language=row[3], published=_when(row[4]))
-            db["articles"].update(row[0], {
+            db.table("articles").update(row[0], {
                 "relevance": judgement.relevance, "relevant": int(judgement.relevant), "reason": judgement.reason,
                 "matched_terms": to_json([dataclasses.asdict(t) if dataclasses.is_dataclass(t) else t
                                           for t in judgement.matched_terms]),
@@ -43,11 +43,11 @@ def rescore(db: sqlite_utils.Database, topic: Topic) -> Counter[str]:
         ).fetchall():
             judgement = topic.judge(title=title or "", text=text or "", language=language, published=_when(published))
             if not judgement.relevant:
-                db["pages"].update(url, {"relevance": judgement.relevance, "reason": judgement.reason})
+                db.table("pages").update(url, {"relevance": judgement.relevance, "reason": judgement.reason})
                 counts["pages still rejected"] += 1
                 continue
             now = utcnow()
-            db["articles"].insert({
+            db.table("articles").insert({
                 "id": next_id, "url": url, "source": source, "title": title, "published": published,
                 "language": language, "text": text, "words": len(text.split()), "relevance": judgement.relevance,
                 "relevant": 1, "reason": "rescored: " + judgement.reason, "round": judgement.round,
@@ -56,9 +56,9 @@ def rescore(db: sqlite_utils.Database, topic: Topic) -> Counter[str]:
                 "first_seen": fetched_at or now, "last_seen": now,
                 "search_title": search_form(title or ""), "search_text": search_form(text),
             })
-            db["signatures"].upsert({"article_id": next_id, "published": published,
+            db.table("signatures").upsert({"article_id": next_id, "published": published,
                                      "signature": minhash_signature(text)}, pk="article_id")
-            db["pages"].update(url, {"verdict": "stored", "article_id": next_id, "reason": "promoted by rescore"})
+            db.table("pages").update(url, {"verdict": "stored", "article_id": next_id, "reason": "promoted by rescore"})
             next_id += 1
             counts["pages promoted"] += 1
     return counts

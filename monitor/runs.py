@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import statistics
+from collections import Counter
 from typing import Any
 
 from scrapy import Spider, signals
@@ -38,7 +39,7 @@ class CrawlRecorder:
             "args": to_json(args), "started": utcnow(), "status": "running", "pid": os.getpid(),
         }
         with context.db.atomic():
-            context.crawl_id = context.db["crawls"].insert(row).last_pk
+            context.crawl_id = context.db.table("crawls").insert(row).last_pk
         logger.info("crawl %s started (%s)", context.crawl_id, spider.name)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -57,8 +58,8 @@ class CrawlRecorder:
                 self.write_coverage(context)
                 self.write_source_runs(context, finished)
                 if context.listing_validators:
-                    context.db["listings"].upsert_all(list(context.listing_validators.values()), pk="url")
-                context.db["crawls"].update(context.crawl_id, {
+                    context.db.table("listings").upsert_all(list(context.listing_validators.values()), pk="url")
+                context.db.table("crawls").update(context.crawl_id or 0, {
                     "finished": finished, "status": status, "listed": listed, "fetched": fetched,
                     "stored": verdicts.get("stored", 0), "updated": verdicts.get("updated", 0),
                     "rejected": to_json(rejected), "errors": errors,
@@ -88,7 +89,7 @@ class CrawlRecorder:
         spider = getattr(self.crawler, "spider", None)
         selected = [s.id for s in getattr(spider, "selected", [])] or list(context.per_source)
         for source in selected:
-            counts = context.per_source.get(source, {})
+            counts: Counter[str] = context.per_source.get(source, Counter())
             words = context.words_by_source.get(source, [])
             rows.append({
                 "crawl_id": context.crawl_id, "source": source, "listed": counts.get("listed", 0),
@@ -99,4 +100,4 @@ class CrawlRecorder:
                 "median_words": int(statistics.median(words)) if words else None, "finished": finished,
             })
         if rows:
-            context.db["source_runs"].upsert_all(rows, pk=("crawl_id", "source"))
+            context.db.table("source_runs").upsert_all(rows, pk=("crawl_id", "source"))

@@ -35,12 +35,12 @@ def insert_seed_articles(db: sqlite_utils.Database, seeds: Sequence[SeedArticle]
             "search_title": search_form(seed.title), "search_text": search_form(seed.text),
         }
         with db.atomic():
-            article_id = db["articles"].insert(row).last_pk
-            db["signatures"].upsert(
+            article_id = db.table("articles").insert(row).last_pk
+            db.table("signatures").upsert(
                 {"article_id": article_id, "published": published, "signature": minhash_signature(seed.text)},
                 pk="article_id",
             )
-            db["url_aliases"].insert({"url": seed.url, "article_id": article_id, "kind": "seed", "first_seen": now},
+            db.table("url_aliases").insert({"url": seed.url, "article_id": article_id, "kind": "seed", "first_seen": now},
                                      pk="url", ignore=True)
         added += 1
     return added

@@ -22,7 +22,7 @@ def refresh_stories(db: sqlite_utils.Database, story_ids: Iterable[int]) -> None
         db.execute("UPDATE articles SET duplicate_of = ? WHERE story_id = ? AND id != ?",
                    [original[0], story_id, original[0]])
         rounds = [m[5] for m in members if m[5] is not None]
-        db["stories"].upsert(
+        db.table("stories").upsert(
             {
                 "id": story_id, "original_id": original[0], "title": original[4],
                 "first_published": original[3], "last_published": max((m[3] or "") for m in members) or None,

@@ -80,11 +80,11 @@ class StorePipeline:
                             db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story, member])
                         stories.add(story)
                 if signatures:
-                    db["signatures"].upsert_all(signatures, pk="article_id")
+                    db.table("signatures").upsert_all(signatures, pk="article_id")
                 if aliases:
-                    db["url_aliases"].insert_all(aliases, pk="url", ignore=True)
+                    db.table("url_aliases").insert_all(aliases, pk="url", ignore=True)
                 if pages:
-                    db["pages"].upsert_all(pages, pk="url")
+                    db.table("pages").upsert_all(pages, pk="url")
                 refresh_stories(db, stories)
         except sqlite3.OperationalError as exc:
             logger.critical("cannot write to the database %s: %s", self.context.db_path, exc)
@@ -94,7 +94,7 @@ class StorePipeline:
             self.account(article)
 
     def write_article(self, row: dict[str, Any]) -> None:
-        table = self.context.db["articles"]
+        table = self.context.db.table("articles")
         if row.pop("_update", False):
             previous = table.get(row["id"])
             row["revisions"] = (previous.get("revisions") or 0) + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,11 @@ class MonitorSpider(scrapy.Spider):
     """
 
     method = "unknown"            # how this spider discovers articles, stored in discovered_via
+    context: CrawlContext
+    selected: list[Source]
+    since: date
+    until: date
+    allowed_domains: list[str]
 
     def __init__(self, source: str | None = None, since: str | None = None, until: str | None = None,
                  **kwargs: Any) -> None:
@@ -73,7 +78,7 @@ class MonitorSpider(scrapy.Spider):
         raise NotImplementedError
 
     # -- shared machinery ------------------------------------------------------------------
-    async def start(self):  # type: ignore[no-untyped-def,override]
+    async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests():
             yield request
 
@@ -131,7 +136,7 @@ class MonitorSpider(scrapy.Spider):
     def article_item(self, response: Response, **fields: Any) -> Article:
         meta = response.meta
         encoding = None
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if "charset=" in content_type:
             encoding = content_type.split("charset=", 1)[1].split(";")[0].strip() or None
         return Article(

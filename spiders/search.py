@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import quote_plus
 
+from parsel import Selector
 from scrapy.http import Request, Response
 
 from monitor.dates import parse_date
@@ -66,7 +67,7 @@ class SearchSpider(MonitorSpider):
         if found and not aged_out and page < max_pages:
             yield self.results_request(source, query, page + 1)
 
-    def result_date(self, link, source: Source) -> datetime | None:  # type: ignore[no-untyped-def]
+    def result_date(self, link: Selector, source: Source) -> datetime | None:
         """The date shown with one search result: in its container, never the page header."""
         for container in link.xpath("ancestor::*[self::li or self::article or self::div or self::tr][1]"):
             for text in container.css("time::attr(datetime), time::text, .date::text, span::text").getall():
