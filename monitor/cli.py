@@ -26,6 +26,9 @@ killed run is detected and taken over by the next run (the log says so).
 Exit status: {EXIT_OK} healthy; {EXIT_UNHEALTHY} a source failed entirely, the error rate passed
 --error-rate, or a spider did not finish; {EXIT_USAGE} bad arguments or seeds; {EXIT_DATABASE} the database
 cannot be opened or written; {EXIT_LOCKED} another crawl holds the lock. The log says which.
+
+Outlets: --sources FILE crawls the outlets of another sources file (same schema as
+seeds/sources.yaml), e.g. to backfill one new outlet before adding it to the seeds.
 """
 
 
@@ -44,7 +47,11 @@ def setup_logging(quiet: bool, log_file: Path | None) -> None:
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=handlers,
+    level = logging.WARNING if quiet else logging.INFO
+    for handler in handlers:
+        # Scrapy resets the root logger's level to NOTSET, so the handlers carry the level.
+        handler.setLevel(level)
+    logging.basicConfig(level=level, handlers=handlers,
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s", force=True)
 
 
@@ -75,6 +82,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     overrides = config.scrapy_settings()
     if args.newsroom:
         overrides.update(newsroom_settings(args.newsroom))
+    if args.sources:
+        overrides["MONITOR_SOURCES"] = str(args.sources.resolve())
     sources_file = Path(str(overrides["MONITOR_SOURCES"])) if "MONITOR_SOURCES" in overrides else None
     check_seeds(config, sources_file)
     if args.source:
@@ -201,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--log-file", type=Path, help="also write the log to this file")
     crawl.add_argument("--error-rate", type=float, help="error share per outlet above which the run is unhealthy")
     crawl.add_argument("--newsroom", metavar="PROXY_URL", help="test mode: crawl the newsroom simulator at this proxy")
+    crawl.add_argument("--sources", type=Path, metavar="FILE",
+                       help="the outlets file (default: sources.yaml in the seeds folder, or the newsroom's with --newsroom)")
     crawl.set_defaults(func=cmd_crawl)
 
     demo = sub.add_parser("demo", help="start the bundled newsroom and crawl it into the database")

@@ -58,6 +58,13 @@ class CrawlContext:
 
     def _load_known_urls(self) -> set[str]:
         """URLs that need no fetch: stored articles, their aliases, and pages judged recently."""
+        # When each stored article was last fetched: a sitemap lastmod after it means an update.
+        self.last_fetched: dict[str, datetime] = {}
+        for url, last_seen in self.db.execute("SELECT url, last_seen FROM articles WHERE is_seed = 0"):
+            try:
+                self.last_fetched[url] = datetime.fromisoformat(last_seen)
+            except (TypeError, ValueError):
+                continue
         known = {row[0] for row in self.db.execute("SELECT url FROM articles")}
         known.update(row[0] for row in self.db.execute("SELECT url FROM url_aliases"))
         cutoff = (datetime.now(UTC) - self.retry_errors_after).isoformat()

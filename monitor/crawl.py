@@ -30,7 +30,7 @@ def newsroom_settings(proxy_url: str) -> dict[str, Any]:
         "MONITOR_PROXY": proxy_url,
         "MONITOR_SOURCES": str(Path(__file__).parent / "newsroom" / "outlets.yaml"),
         "MONITOR_ARCHIVE_URL": "http://web.archive.test",
-        "DNS_RESOLVER": "scrapy.resolver.CachingThreadedResolver",
+        "TWISTED_DNS_RESOLVER": "scrapy.resolver.CachingThreadedResolver",
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS": 32,
@@ -42,7 +42,9 @@ def newsroom_settings(proxy_url: str) -> dict[str, Any]:
 
 def run_spiders(spiders: Sequence[str], settings: Settings, spider_args: dict[str, Any] | None = None) -> list[int]:
     """Run the spiders one after another in this process; returns the ids of their `crawls` rows."""
-    process = CrawlerProcess(settings, install_root_handler=not logging.getLogger().handlers)
+    # Keep the CLI's own log handlers (levels, log file) when it has installed them.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawl_ids: list[int] = []
     remaining = list(spiders)
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from monitor import db as dbmod
 from monitor.config import Config
 from monitor.crawl import newsroom_settings, project_settings, run_spiders
 from monitor.lock import CrawlLock
 from monitor.report import summary
 
-logger = logging.getLogger(__name__)
-
 
 def run_demo(config: Config, spiders: list[str]) -> int:
+    from monitor.cli import setup_logging
     from monitor.newsroom.server import start_newsroom
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    setup_logging(quiet=True, log_file=None)
     with CrawlLock(config.db), start_newsroom() as newsroom:
         print(f"newsroom: {len(newsroom.world.articles)} articles on 127.0.0.1:{newsroom.port}; crawling ...",
               flush=True)

@@ -128,7 +128,7 @@ def check_url_destination(url: str) -> None:
 class PublicOnlyResolver(CachingThreadedResolver):
     """Scrapy DNS resolver that refuses names resolving to non-public addresses.
 
-    Enable with DNS_RESOLVER = "monitor.netguard.PublicOnlyResolver". Hosts listed in
+    Enable with TWISTED_DNS_RESOLVER = "monitor.netguard.PublicOnlyResolver". Hosts listed in
     the NETGUARD_ALLOW_HOSTS setting (e.g. a local proxy) are resolved unchecked.
     A refused lookup fails like an unknown name (DNSLookupError), so every redirect
     hop and every DNS answer goes through the same check. With an HTTP proxy, the

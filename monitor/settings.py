@@ -47,8 +47,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 6
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-REFERER_ENABLED = False
-DNS_RESOLVER = "monitor.netguard.PublicOnlyResolver"
+REFERER_ENABLED = True
+REFERRER_POLICY = "no-referrer"   # outlets learn nothing about where a link was found
+TWISTED_DNS_RESOLVER = "monitor.netguard.PublicOnlyResolver"
 DNS_TIMEOUT = 20
 
 DOWNLOADER_MIDDLEWARES = {

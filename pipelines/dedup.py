@@ -11,6 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from monitor.context import CrawlContext
+from monitor.db import utcnow
 from monitor.dedup import NearDuplicateIndex, credited_agency
 from monitor.items import Article
 
@@ -108,6 +109,7 @@ class DedupPipeline:
             self.stats.inc_value("monitor/dedup/updated")
         else:
             article.verdict, article.reason = "known", "already stored under this URL"
+            self.context.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [utcnow(), existing])
         return article
 
     def fold(self, article: Article, original: int, reason: str) -> Article:

@@ -115,7 +115,10 @@ class MonitorSpider(scrapy.Spider):
         month = when.strftime("%Y-%m") if isinstance(when, datetime) else None
         self.context.count(source.id, month, self.method, "listed")
         self.context.health(source.id, "listed")
-        if canonical in self.context.known or url in self.context.known:
+        if self.is_update(canonical, listing):
+            listing = {**listing, "update": True}
+            self.crawler.stats.inc_value("monitor/listing/updated")
+        elif canonical in self.context.known or url in self.context.known:
             self.crawler.stats.inc_value("monitor/listing/known")
             return None
         if not self.in_window(when):
@@ -129,6 +132,17 @@ class MonitorSpider(scrapy.Spider):
             url, callback=self.parse_article, errback=self.article_failed, priority=1,
             meta={"source": source.id, "listing": listing, "requested_url": url, "month": month, **meta},
         )
+
+    def is_update(self, canonical: str, listing: dict[str, Any]) -> bool:
+        """A stored article whose listing says it changed after we last fetched it."""
+        fetched = self.context.last_fetched.get(canonical)
+        when = listing.get("date")
+        if fetched is None or not isinstance(when, datetime) or listing.get("date_source") != "lastmod":
+            return False
+        if when > fetched:
+            self.context.last_fetched[canonical] = datetime.now(UTC)
+            return True
+        return False
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         yield self.article_item(response)
