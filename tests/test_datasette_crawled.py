@@ -1,0 +1,67 @@
+"""Datasette on a database the real crawler wrote: canned queries, facets, search and the chart's data."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from monitor.serve import datasette_command
+from tests.conftest import Crawl
+from tests.test_datasette import Server, free_port
+
+QUERIES = ("coverage_per_round_and_outlet", "new_since_last_crawl", "syndicated_stories", "source_health",
+           "seed_and_most_similar", "articles_per_week")
+
+
+@pytest.fixture(scope="module")
+def served(crawled: Crawl) -> Iterator[Server]:
+    port = free_port()
+    log = crawled.db.with_suffix(".datasette.log").open("w")
+    process = subprocess.Popen(datasette_command(crawled.db, port=port, metadata_dir=crawled.db.parent),
+                               stdout=log, stderr=subprocess.STDOUT, cwd="/")
+    server = Server(port)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                server.json("/-/versions.json")
+                break
+            except (OSError, AssertionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(crawled.db.with_suffix(".datasette.log").read_text()) from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_canned_queries_answer_on_crawled_data(served: Server, query: str) -> None:
+    rows = served.rows(f"/astana/{query}")
+    assert rows, f"{query} returned no rows on the crawled database"
+
+
+def test_facets_on_crawled_articles(served: Server, crawled: Crawl) -> None:
+    data = served.json("/astana/articles.json", _facet=["source", "language", "round"])
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    sources = {f["value"]: f["count"] for f in facets["source"]["results"]}
+    expected = dict(crawled.rows("SELECT source, count(*) FROM articles GROUP BY source"))
+    assert sources == expected
+
+
+@pytest.mark.parametrize("term", ["Астана", "آستانه", "Astana", "أستانا", "Suriye"])
+def test_multilingual_search_finds_crawled_articles(served: Server, term: str) -> None:
+    assert served.rows("/astana/search", q=term)
+
+
+def test_timeline_counts_match_the_database(served: Server, crawled: Crawl) -> None:
+    data = served.json("/-/timeline.json", by="language")
+    total = sum(sum(series["counts"]) for series in data["series"])
+    expected = crawled.rows("SELECT count(*) FROM articles WHERE published IS NOT NULL")[0][0]
+    assert total == expected
