@@ -457,7 +457,9 @@ def machine() -> dict[str, Any]:
             cpu = line.split(":", 1)[1].strip()
             break
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "date": datetime.now(UTC).replace(microsecond=0).isoformat(), "platform": platform.platform()}
+            "date": datetime.now(UTC).replace(microsecond=0).isoformat(), "platform": platform.platform(),
+            # Other work on the machine takes cores from the run: the load average says how much.
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def check(value: float | None, target: float, higher: bool) -> dict[str, Any]:
@@ -499,6 +501,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             result["store"] = store_costs(sizes, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     result["targets"] = targets(result)
     return result
 
@@ -529,7 +532,9 @@ def say(message: str) -> None:
 
 
 def report(result: dict[str, Any]) -> str:
-    lines = [f"machine: {result['machine']['nproc']} x {result['machine']['cpu']}, {result['machine']['date']}",
+    host = result["machine"]
+    lines = [f"machine: {host['nproc']} x {host['cpu']}, {host['date']}, load average {host['loadavg_start'][0]} "
+             f"at the start, {host['loadavg_end'][0]} at the end",
              f"pages: {result['n']} generated (+ the newsroom's static articles in the project crawl), "
              f"{result['workers']} extraction process(es)"]
     if "project" in result:

@@ -61,7 +61,7 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     from monitor import db as dbmod
     from monitor.crawl import SPIDERS, newsroom_settings, project_settings, run_spiders
     from monitor.health import run_problems
-    from monitor.lock import AlreadyRunning, CrawlLock
+    from monitor.lock import AlreadyRunning, CrawlLock, LockUnavailable
 
     spiders = [s.strip() for s in args.spiders.split(",") if s.strip()]
     unknown = [s for s in spiders if s not in SPIDERS]
@@ -97,6 +97,9 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     except AlreadyRunning as exc:
         print(f"monitor crawl: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except LockUnavailable as exc:
+        print(f"monitor crawl: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
     try:
         db = dbmod.connect(config.db)
         dbmod.check_writable(db)

@@ -17,6 +17,10 @@ class AlreadyRunning(MonitorError):
     """Another crawl holds the lock."""
 
 
+class LockUnavailable(MonitorError):
+    """The lock file cannot be created: the database's folder is not writable."""
+
+
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -35,8 +39,12 @@ class CrawlLock:
         self.handle: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only folder: say so instead of a traceback
+            raise LockUnavailable(f"cannot create the lock {self.path} beside the database: "
+                                  f"{exc.strerror or exc}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -25,6 +25,7 @@ MONITOR_EXTRACT_WORKERS = int(os.environ.get("MONITOR_EXTRACT_WORKERS", "0"))  #
 MONITOR_BATCH_SIZE = 100          # rows per write transaction
 MONITOR_SEARCH_MAX_PAGES = 20
 MONITOR_ARCHIVE_LIMIT = 2000      # snapshots per outlet and run
+MONITOR_PROGRESS_SECONDS = 10     # one progress line this often (INFO); 0 turns it off
 
 USER_AGENT = f"AstanaMonitor/{__version__} (+{MONITOR_CONTACT})"
 
@@ -69,6 +70,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "monitor.runs.CrawlRecorder": 500,
+    "monitor.progress.Progress": 510,
 }
 
 LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")

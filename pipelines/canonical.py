@@ -18,6 +18,9 @@ CANONICAL_LINK = re.compile(
     re.IGNORECASE,
 )
 HREF = re.compile(rb"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# trusted_canonical searches its pattern in the whole URL, but outlets anchor theirs to the path
+# ('^/news/\d+'): it gets a match-all pattern and the outlet's own check runs on the path.
+ANY_ARTICLE = re.compile("")
 
 
 def declared_canonicals(body: bytes) -> list[str]:
@@ -50,8 +53,9 @@ class CanonicalPipeline:
         identity = normalize_url(article.url, self.aliases)
         source = self.context.sources.get(article.source)
         for declared in declared_canonicals(article.body):
-            trusted = trusted_canonical(article.url, declared, source.article_pattern)
-            if trusted and self.context.sources.for_url(trusted) is source:
+            pattern = ANY_ARTICLE if source.article_pattern is not None else None
+            trusted = trusted_canonical(article.url, declared, pattern)
+            if trusted and source.is_article_url(trusted) and self.context.sources.for_url(trusted) is source:
                 identity = normalize_url(trusted, self.aliases)
                 break
         article.canonical_url = identity

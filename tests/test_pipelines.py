@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -251,7 +252,7 @@ def test_dates_fall_back_to_the_archive_snapshot(stages: Stages) -> None:
 def test_dates_out_of_window_and_future_are_flagged(stages: Stages) -> None:
     early = dated(stages, page("http://tass.test/mezhdunarodnaya-panorama/1000001", "tass", LEAD,
                                published="2015-02-01T09:00:00+00:00"))
-    assert early.date_flag == "before-window" and early.published.startswith("2015-02-01")
+    assert early.date_flag == "before-window" and (early.published or "").startswith("2015-02-01")
     future = dated(stages, page("http://tass.test/mezhdunarodnaya-panorama/1000002", "tass", LEAD,
                                 published="2099-01-01T09:00:00+00:00"))
     assert future.date_flag == "future"
@@ -409,7 +410,7 @@ def test_store_records_a_page_row_for_every_verdict(stages: Stages) -> None:
     assert stages.rows("SELECT status, reason FROM pages WHERE verdict = 'error'") == [
         (404, "HttpError: Ignoring non-200 response")]
     # The known URL added no page row, only an alias of the stored article.
-    assert stages.rows("SELECT kind FROM url_aliases WHERE url LIKE '%utm_source=x'") == [("fetched",)]
+    assert stages.rows("SELECT kind FROM url_aliases WHERE url LIKE '%utm_source=x'") == [("listed",)]
 
 
 def test_store_keeps_rejected_text_for_rescore(stages: Stages) -> None:
@@ -417,7 +418,7 @@ def test_store_keeps_rejected_text_for_rescore(stages: Stages) -> None:
     stages.run(page("http://www.inform.test/en/fc-astana_a3012345", "kazinform", text, title="FC Astana win again"))
     row = stages.rows("SELECT text, relevance, reason, matched_terms, article_id FROM pages")[0]
     assert row[0] == text and row[1] < 0.5 and "fc astana" in row[2] and row[4] is None
-    assert {"term": "fc astana"}.items() <= json.loads(row[3])[0].items() or "fc astana" in row[3]
+    assert "fc astana" in {t["term"] for t in json.loads(row[3])}
     assert stages.rows("SELECT count(*) FROM articles WHERE source = 'kazinform'") == [(0,)]
 
 
@@ -487,8 +488,10 @@ def test_rescore_after_removing_a_term_and_adding_a_trap(tmp_path: Path, own_see
                                "the ceasefire.\n\nThe next Zorbonia format meeting on Syria will be in spring.",
                                title="Zorbonia format meeting on Syria ends"))
     assert (envoy.verdict, kept.verdict, rejected.verdict) == ("stored", "stored", "irrelevant")
-    for variant in ("lavrentiev", "lavrentyev", "lavrentiyev"):
-        edit_topic(own_seeds, f"      - {variant}\n", "")
+    topic_file = own_seeds / "topic.yaml"
+    # The envoy's name is listed under several languages (terms match in every text): remove it everywhere.
+    topic_file.write_text(re.sub(r"(?m)^\s*- lavrent\w+\n", "", topic_file.read_text(encoding="utf-8")),
+                          encoding="utf-8")
     edit_topic(own_seeds, "      - astana talks\n", "      - astana talks\n      - zorbonia format\n")
     edit_topic(own_seeds, "      - fc astana\n", "      - fc astana\n      - reporters in moscow\n")
     db = dbmod.connect(tmp_path / "rescore.db")
