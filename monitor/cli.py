@@ -265,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"monitor {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return EXIT_OK  # the reader (e.g. `| head`) has gone; nothing is wrong
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def source_health(db: sqlite_utils.Database, drift_days: int = 14, now: datetime
         for name, now_rate, then_rate in (("extraction", rates[0], before[0]), ("date", rates[1], before[1])):
             if now_rate is not None and then_rate and now_rate < then_rate * DROP_FACTOR:
                 status = f"drift: {name} rate {now_rate:.0%} (was {then_rate:.0%})"
+                break  # pages that stop extracting lose their dates too: name the first cause
         median = [r[5] for r in recent if r[5]]
         result.append(SourceHealth(source, last_success, len(runs), fetched, rates[0], rates[1], rates[2],
                                    sorted(median)[len(median) // 2] if median else None, articles, last_article, status))

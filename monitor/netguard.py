@@ -146,12 +146,12 @@ class PublicOnlyResolver(CachingThreadedResolver):
         cache_size = (
             crawler.settings.getint("DNSCACHE_SIZE") if crawler.settings.getbool("DNSCACHE_ENABLED") else 0
         )
-        return cls(
-            reactor,
-            cache_size,
-            crawler.settings.getfloat("DNS_TIMEOUT"),
-            crawler.settings.getlist("NETGUARD_ALLOW_HOSTS"),
-        )
+        allow = list(crawler.settings.getlist("NETGUARD_ALLOW_HOSTS"))
+        proxy = crawler.settings.get("MONITOR_PROXY")
+        if proxy and crawler.settings.getbool("MONITOR_TEST_MODE"):
+            # Test mode: the newsroom's local proxy is the one loopback address we may reach.
+            allow.append(urlsplit(proxy).hostname or "")
+        return cls(reactor, cache_size, crawler.settings.getfloat("DNS_TIMEOUT"), allow)
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         if name.lower().rstrip(".") in self.allow_hosts:
