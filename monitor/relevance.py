@@ -326,6 +326,20 @@ class _Hits:
 # --------------------------------------------------------------------------- topic
 
 
+# A dateline ("ASTANA, May 4 (Reuters) -", "НҰР-СҰЛТАН. ҚазАқпарат -", "MOSCOW, January 24. /TASS/.")
+# names where the reporter files from, not what the story is about: Kazakh outlets put the
+# capital on every article. Only capitalised datelines can be told apart from running text.
+_DATELINE = re.compile(
+    r"^[ \t]*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ'’ -]{2,30}"
+    r"(?:,[^.—–\n]{0,30}?)?[ \t]*(?:\.|—|–| -)[ \t]+",
+    re.MULTILINE,
+)
+
+
+def strip_datelines(text: str) -> str:
+    return _DATELINE.sub("", text)
+
+
 class Topic:
     """The monitored topic: vocabulary, rounds and the relevance judge."""
 
@@ -486,6 +500,7 @@ class Topic:
     @staticmethod
     def _paragraphs(title: str, text: str) -> list[str]:
         """Title first, then body paragraphs, each as normalised tokens joined by spaces."""
+        text = strip_datelines(text)
         folded = _DOTTED_ORDINAL.sub(r"\1 inci ", fold(title.replace("\n", " ") + "\n" + text + " "))
         return [p.strip() for p in _NON_WORD.sub(" ", folded.replace("_", " ")).split("\n")]
 
