@@ -111,3 +111,17 @@ def test_any_text_is_either_valid_or_a_seeds_error(tmp_path_factory: pytest.Temp
         load_sources(path)
     except SeedsError as exc:
         assert str(path) in str(exc)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300) | st.sampled_from(["languages: 5", "name: x\nlanguages: {en: 3}", "window: [1]", "- a\n- b"]))
+def test_any_topic_text_is_either_valid_or_a_seeds_error(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    from monitor.relevance import Topic
+
+    folder = tmp_path_factory.mktemp("topic")
+    shutil.copy(SEEDS / "rounds.yaml", folder)
+    (folder / "topic.yaml").write_text(text, encoding="utf-8")
+    try:
+        Topic.load(folder, seed_texts=["x"])
+    except SeedsError as exc:
+        assert "topic.yaml" in str(exc)
