@@ -197,7 +197,10 @@ def project_crawl(newsroom: NewsroomProcess, db: Path, workers: int, log: Path) 
         "exit_status": code, "seconds": round(seconds, 2), "pages": pages, "fetched": fetched,
         "verdicts": verdicts, "articles_in_db": stored,
         "articles_per_s": round(pages / seconds, 2),
-        "crawl_cpu_s": round(sampler.cpu_total(), 1), "newsroom_cpu_s": round(newsroom_cpu, 1),
+        # CPU seconds do not depend on what else runs on the machine: ms per page compares runs fairly.
+        "crawl_cpu_s": round(sampler.cpu_total(), 1), "main_cpu_s": round(sampler.cpu.get(proc.pid, 0.0), 1),
+        "cpu_ms_per_page": round(1000 * sampler.cpu_total() / max(pages, 1), 1),
+        "newsroom_cpu_s": round(newsroom_cpu, 1),
         "newsroom_cpu_share": round(newsroom_cpu / (seconds * (os.cpu_count() or 1)), 3),
         "peak_rss_mb": round(sampler.peak_total, 1), "peak_rss_main_mb": round(sampler.peak_main, 1),
     }
@@ -253,8 +256,12 @@ def naive_crawl(newsroom: NewsroomProcess, urls: list[str], processes: int, work
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "monitor.bench", "--naive-worker", str(url_file), str(work / f"naive-{k}.db"),
              newsroom.proxy_url], cwd=ROOT, env=child_env(), stderr=(work / f"naive-{k}.log").open("w")))
+    samplers = [TreeSampler(p.pid).__enter__() for p in procs]
     codes = [p.wait() for p in procs]
     seconds = time.perf_counter() - started
+    for sampler in samplers:
+        sampler.__exit__()
+    cpu = sum(s.cpu_total() for s in samplers)
     newsroom_cpu = newsroom.cpu() - newsroom_cpu
     if any(codes):
         raise RuntimeError(f"a naive spider failed ({codes}); see {work}/naive-*.log")
@@ -263,7 +270,7 @@ def naive_crawl(newsroom: NewsroomProcess, urls: list[str], processes: int, work
         with sqlite3.connect(work / f"naive-{k}.db") as conn:
             rows += conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     return {"processes": processes, "seconds": round(seconds, 2), "pages": rows,
-            "articles_per_s": round(rows / seconds, 2),
+            "articles_per_s": round(rows / seconds, 2), "cpu_ms_per_page": round(1000 * cpu / max(rows, 1), 1),
             "newsroom_cpu_share": round(newsroom_cpu / (seconds * (os.cpu_count() or 1)), 3)}
 
 
@@ -322,12 +329,16 @@ def bare_extraction(newsroom: NewsroomProcess, urls: list[str], workers: int, wo
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as pool:
         list(pool.map(_noop, range(workers * 4)))  # workers started and warmed before the clock
+        pids = list(pool._processes or {})
+        cpu = sum(cpu_seconds(p) for p in pids)
         started = time.perf_counter()
         verdicts = list(pool.map(_bare_one, *zip(*[(p, u, c) for p, u, c, _ in fetched], strict=True), chunksize=4))
         seconds = time.perf_counter() - started
+        cpu = sum(cpu_seconds(p) for p in pids) - cpu
     sizes = [size for *_, size in fetched]
     return {"workers": workers, "pages": len(verdicts), "seconds": round(seconds, 2),
-            "pages_per_s": round(len(verdicts) / seconds, 2), "articles": verdicts.count("article"),
+            "pages_per_s": round(len(verdicts) / seconds, 2), "cpu_ms_per_page": round(1000 * cpu / len(verdicts), 1),
+            "articles": verdicts.count("article"),
             "mean_page_kb": round(sum(sizes) / len(sizes) / 1024, 1), "max_page_kb": round(max(sizes) / 1024, 1)}
 
 
@@ -496,6 +507,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             result["naive"], result["bare"] = naive, bare
             result["ratio"] = round(first["articles_per_s"] / bare["pages_per_s"], 2)
             result["vs_naive"] = round(first["articles_per_s"] / naive["articles_per_s"], 2)
+            # The same two ratios from CPU time per page: what they would be on otherwise idle cores.
+            result["cpu_ratio"] = round(bare["cpu_ms_per_page"] / first["cpu_ms_per_page"], 2)
+            result["cpu_vs_naive"] = round(naive["cpu_ms_per_page"] / first["cpu_ms_per_page"], 2)
         if sizes:
             say(f"store and dedup cost at {', '.join(map(str, sizes))} stored articles ...")
             result["store"] = store_costs(sizes, work)
@@ -540,11 +554,15 @@ def report(result: dict[str, Any]) -> str:
     if "project" in result:
         p, n, b, i = result["project"], result["naive"], result["bare"], result["incremental"]
         lines += [
-            f"{'':<34}{'pages':>8}{'seconds':>10}{'pages/s':>10}",
-            f"{'project crawl, end to end':<34}{p['pages']:>8}{p['seconds']:>10}{p['articles_per_s']:>10}",
+            f"{'':<34}{'pages':>8}{'seconds':>10}{'pages/s':>10}{'CPU ms/page':>13}",
+            f"{'project crawl, end to end':<34}{p['pages']:>8}{p['seconds']:>10}{p['articles_per_s']:>10}"
+            f"{p['cpu_ms_per_page']:>13}",
             f"{'naive spider (' + str(n['processes']) + ' processes)':<34}{n['pages']:>8}{n['seconds']:>10}"
-            f"{n['articles_per_s']:>10}",
-            f"{'bare extraction (no Scrapy)':<34}{b['pages']:>8}{b['seconds']:>10}{b['pages_per_s']:>10}",
+            f"{n['articles_per_s']:>10}{n['cpu_ms_per_page']:>13}",
+            f"{'bare extraction (no Scrapy)':<34}{b['pages']:>8}{b['seconds']:>10}{b['pages_per_s']:>10}"
+            f"{b['cpu_ms_per_page']:>13}",
+            f"from CPU time per page: ratio {result['cpu_ratio']:.2f}, vs_naive {result['cpu_vs_naive']:.2f} "
+            f"(project crawl main process {p['main_cpu_s']} s of {p['crawl_cpu_s']} s CPU)",
             f"newsroom CPU share: {p['newsroom_cpu_share']:.1%} of the cores during the project crawl, "
             f"{n['newsroom_cpu_share']:.1%} during the naive one",
             f"peak memory of the crawl (main + workers): {p['peak_rss_mb']} MB (main {p['peak_rss_main_mb']} MB)",

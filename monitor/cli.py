@@ -198,12 +198,17 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="monitor", description="The Astana process news monitor.")
-    parser.add_argument("--db", type=Path, help="the SQLite database (default $MONITOR_DB or astana.db)")
-    parser.add_argument("--seeds", type=Path, help="the seeds folder (default $MONITOR_SEEDS or ./seeds)")
+    # --db and --seeds are accepted before or after the subcommand (`monitor health --db X`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="the SQLite database (default $MONITOR_DB or astana.db)")
+    common.add_argument("--seeds", type=Path, default=argparse.SUPPRESS,
+                        help="the seeds folder (default $MONITOR_SEEDS or ./seeds)")
+    parser = argparse.ArgumentParser(prog="monitor", description="The Astana process news monitor.",
+                                     parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    crawl = sub.add_parser("crawl", help="crawl the configured outlets (cron)", description=CRAWL_HELP,
+    crawl = sub.add_parser("crawl", parents=[common], help="crawl the configured outlets (cron)", description=CRAWL_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     crawl.add_argument("--spiders", default="feeds,search,sitemaps,archive", help="comma-separated spiders to run")
     crawl.add_argument("--source", help="only these outlet ids (comma-separated)")
@@ -217,37 +222,37 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the outlets file (default: sources.yaml in the seeds folder, or the newsroom's with --newsroom)")
     crawl.set_defaults(func=cmd_crawl)
 
-    demo = sub.add_parser("demo", help="start the bundled newsroom and crawl it into the database")
+    demo = sub.add_parser("demo", parents=[common], help="start the bundled newsroom and crawl it into the database")
     demo.add_argument("--spiders", default="feeds,search,sitemaps,archive")
     demo.set_defaults(func=cmd_demo)
 
-    newsroom = sub.add_parser("newsroom", help="serve the newsroom simulator in the foreground (127.0.0.1)")
+    newsroom = sub.add_parser("newsroom", parents=[common], help="serve the newsroom simulator in the foreground (127.0.0.1)")
     newsroom.add_argument("--port", type=int, default=8642)
     newsroom.set_defaults(func=cmd_newsroom)
 
-    serve = sub.add_parser("serve", help="browse the database in Datasette")
+    serve = sub.add_parser("serve", parents=[common], help="browse the database in Datasette")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
     serve.set_defaults(func=cmd_serve)
 
-    extract = sub.add_parser("extract", help="one saved page through extraction, dates and relevance, as JSON")
+    extract = sub.add_parser("extract", parents=[common], help="one saved page through extraction, dates and relevance, as JSON")
     extract.add_argument("file", nargs="?", help="the saved HTML page")
     extract.add_argument("--url", help="the page's URL (chooses the outlet and its languages)")
     extract.add_argument("--jsonl", metavar="MANIFEST", help='one {"path": ..., "url": ...} per line; JSON lines out')
     extract.set_defaults(func=cmd_extract)
 
-    rescore = sub.add_parser("rescore", help="re-judge stored and rejected pages after a topic edit")
+    rescore = sub.add_parser("rescore", parents=[common], help="re-judge stored and rejected pages after a topic edit")
     rescore.set_defaults(func=cmd_rescore)
 
-    health = sub.add_parser("health", help="per-outlet health; non-zero exit when an outlet drifts")
+    health = sub.add_parser("health", parents=[common], help="per-outlet health; non-zero exit when an outlet drifts")
     health.add_argument("--json", action="store_true")
     health.add_argument("--days", type=int, help="days without new articles that count as drift")
     health.set_defaults(func=cmd_health)
 
-    config = sub.add_parser("config", help="print the effective settings")
+    config = sub.add_parser("config", parents=[common], help="print the effective settings")
     config.set_defaults(func=cmd_config)
 
-    report = sub.add_parser("report", help="a short summary of the database")
+    report = sub.add_parser("report", parents=[common], help="a short summary of the database")
     report.set_defaults(func=cmd_report)
     return parser
 
@@ -255,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    config = Config.from_env(db=args.db, seeds=args.seeds)
+    config = Config.from_env(db=getattr(args, "db", None), seeds=getattr(args, "seeds", None))
     try:
         return int(args.func(args, config))
     except MonitorError as exc:

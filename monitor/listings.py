@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
-
-logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 50_000  # the sitemap protocol's own limit per file
 
@@ -57,17 +54,29 @@ def strip_doctype(body: bytes) -> tuple[bytes, bool]:
     return body[: match.start()] + body[match.end():], b"<!ENTITY" in match.group(0).upper()
 
 
-def parse_xml(body: bytes) -> etree._Element:
-    body, had_entities = strip_doctype(body)
-    if had_entities:
-        logger.warning("listing declared XML entities; the DOCTYPE was dropped unread")
+def declares_entities(body: bytes) -> bool:
+    """True when the document's DOCTYPE declares entities (billion laughs, external entities)."""
+    return strip_doctype(body)[1]
+
+
+def parse_xml(body: bytes) -> tuple[etree._Element, str | None]:
+    """The root element, and the first syntax error that recovery had to work around."""
+    body, _ = strip_doctype(body)
+    parser = _parser()
     try:
-        root = etree.fromstring(body, parser=_parser())
+        root = etree.fromstring(body, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ListingError(f"not XML: {exc}") from None
     if root is None:
         raise ListingError("empty or unreadable XML")
-    return root
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    return root, (f"line {errors[0].line}: {errors[0].message}" if errors else None)
+
+
+def check_recovered(error: str | None, entries: list[Entry]) -> None:
+    """Recovery salvaged nothing from a document with syntax errors: that is a broken listing."""
+    if error and not entries:
+        raise ListingError(f"malformed XML, no entry recovered ({error})")
 
 
 def _local(tag: object) -> str:
@@ -92,7 +101,7 @@ def _descendant(node: etree._Element, name: str) -> etree._Element | None:
 
 def parse_feed(body: bytes) -> list[Entry]:
     """Entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, in document order, duplicates dropped."""
-    root = parse_xml(body)
+    root, error = parse_xml(body)
     kind = _local(root.tag)
     if kind not in ("rss", "rdf", "feed"):
         raise ListingError(f"not a feed (root element <{kind}>)")
@@ -119,6 +128,7 @@ def parse_feed(body: bytes) -> list[Entry]:
         )
         if len(entries) >= MAX_ENTRIES:
             break
+    check_recovered(error, entries)
     return entries
 
 
@@ -142,7 +152,7 @@ def _feed_link(node: etree._Element) -> str | None:
 
 def parse_sitemap(body: bytes) -> Sitemap:
     """A sitemap or sitemap index, keeping the nested Google News fields Scrapy's parser drops."""
-    root = parse_xml(body)
+    root, error = parse_xml(body)
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise ListingError(f"not a sitemap (root element <{kind}>)")
@@ -168,6 +178,7 @@ def parse_sitemap(body: bytes) -> Sitemap:
         entries.append(entry)
         if len(entries) >= MAX_ENTRIES:
             break
+    check_recovered(error, entries)
     return Sitemap(kind, entries)
 
 

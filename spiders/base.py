@@ -15,6 +15,7 @@ from monitor.context import CrawlContext
 from monitor.dates import parse_date
 from monitor.errors import ArgumentError
 from monitor.items import Article
+from monitor.listings import declares_entities
 from monitor.seeds import Source, source_ids
 from monitor.urls import normalize_url
 
@@ -223,8 +224,16 @@ class MonitorSpider(scrapy.Spider):
         self.crawler.stats.inc_value("monitor/listing/errors")
         logger.error("%s: listing %s failed: %s", source, request.url, failure.getErrorMessage() or failure.type.__name__)
 
+    def warn_entities(self, response: Response, body: bytes) -> None:
+        if declares_entities(body):
+            logger.warning("%s: listing %s declares XML entities; read without its DOCTYPE, nothing expanded",
+                           response.meta.get("source", "?"), response.url)
+            self.crawler.stats.inc_value("monitor/listing/entities_dropped")
+
     def bad_listing(self, response: Response, error: Exception) -> None:
         source = response.meta.get("source", "?")
+        # Forget its ETag: a broken listing must be fetched (and reported) again next run.
+        self.context.listing_validators.pop(response.url, None)
         self.context.health(source, "listing_errors")
         self.crawler.stats.inc_value("monitor/listing/malformed")
         logger.error("%s: listing %s is unreadable: %s", source, response.url, error)

@@ -34,6 +34,7 @@ class FeedsSpider(MonitorSpider):
         if self.listing_unchanged(response):
             return
         source = self.context.sources.get(response.meta["source"])
+        self.warn_entities(response, response.body)
         try:
             entries = parse_feed(response.body)
         except ListingError as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import jdatetime
 from protego import Protego
@@ -42,6 +44,16 @@ def archive_urls(template: str, since: date, until: date) -> list[str]:
     if "{jyear" in template or "{jmonth" in template:
         return [template.format(jyear=y, jmonth=m) for y, m in jalali_months(since, until)]
     return [template.format(year=d.year, month=d.month) for d in months(since, until)]
+
+
+# A Gregorian month named in a child sitemap's URL: /sitemap/2019-05.xml, /archive/2019/05/, news-201905.xml.
+URL_MONTH = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-_/]?(0[1-9]|1[0-2])(?![0-9])")
+
+
+def url_month(url: str) -> date | None:
+    """The first day of the month a sitemap URL's path names, if any (Solar Hijri years do not match)."""
+    match = URL_MONTH.search(urlsplit(url).path)
+    return date(int(match.group(1)), int(match.group(2)), 1) if match else None
 
 
 class SitemapsSpider(MonitorSpider):
@@ -87,6 +99,7 @@ class SitemapsSpider(MonitorSpider):
         if not body.lstrip()[:100].lower().startswith((b"<?xml", b"<urlset", b"<sitemapindex")):
             yield from self.parse_listing_page(response, source)
             return
+        self.warn_entities(response, body)
         try:
             sitemap = parse_sitemap(body)
         except ListingError as exc:
@@ -98,6 +111,11 @@ class SitemapsSpider(MonitorSpider):
                 # A child sitemap untouched since before the window holds nothing in it.
                 if modified is not None and modified.date() < self.since:
                     self.crawler.stats.inc_value("monitor/sitemap/skipped_old")
+                    continue
+                # A monthly archive sitemap of a month outside the window: its lastmod says nothing.
+                month = url_month(entry.url)
+                if month is not None and not date(self.since.year, self.since.month, 1) <= month <= self.until:
+                    self.crawler.stats.inc_value("monitor/sitemap/skipped_out_of_window")
                     continue
                 yield self.listing_request(response.urljoin(entry.url), source, self.parse_sitemap, "sitemap")
             return

@@ -157,7 +157,7 @@ def test_quiet_healthy_run_prints_nothing(newsroom: Any, tmp_path: Path) -> None
     crawl = crawl_newsroom(newsroom.proxy_url, db, "--spiders", "feeds", "--source", "unnews", "--quiet")
     assert crawl.result.returncode == EXIT_OK, crawl.result.stderr[-3000:]
     assert crawl.result.stdout == "" and crawl.result.stderr == ""
-    assert crawl.rows("SELECT count(*) FROM articles WHERE source = 'unnews'")[0][0] > 0
+    assert rows(crawl.db, "SELECT count(*) FROM articles WHERE source = 'unnews'")[0][0] > 0
 
 
 def test_a_failing_source_never_stops_the_others(newsroom: Any, tmp_path: Path) -> None:
@@ -176,10 +176,10 @@ def test_a_failing_source_never_stops_the_others(newsroom: Any, tmp_path: Path) 
     assert "unhealthy: gone: failed entirely" in err
     assert "gone: listing http://www.gone.test/rss failed" in err
     assert "Traceback" not in err and " INFO: " not in err, "--quiet prints only problems"
-    stored = dict(crawl.rows("SELECT source, count(*) FROM articles WHERE is_seed = 0 GROUP BY source"))
+    stored = dict(rows(crawl.db, "SELECT source, count(*) FROM articles WHERE is_seed = 0 GROUP BY source"))
     assert stored.get("unnews", 0) > 0 and stored.get("tass", 0) > 0 and "gone" not in stored
-    assert crawl.rows("SELECT spider, status FROM crawls ORDER BY id") == [("feeds", "ok"), ("sitemaps", "ok")]
-    failed = crawl.rows("SELECT sum(listing_errors), sum(listed) FROM source_runs WHERE source = 'gone'")[0]
+    assert rows(crawl.db, "SELECT spider, status FROM crawls ORDER BY id") == [("feeds", "ok"), ("sitemaps", "ok")]
+    failed = rows(crawl.db, "SELECT sum(listing_errors), sum(listed) FROM source_runs WHERE source = 'gone'")[0]
     assert failed[0] >= 2 and failed[1] == 0
 
 
@@ -216,17 +216,17 @@ def test_unwritable_database_exits_3_with_a_clear_message(newsroom: Any, tmp_pat
 
 
 def test_every_run_is_recorded_with_counts_and_per_source_runs(crawled: Crawl) -> None:
-    crawls = crawled.rows("SELECT id, spider, status, started, finished, listed, fetched, stored, errors, pid "
-                          "FROM crawls ORDER BY id")
+    crawls = rows(crawled.db, "SELECT id, spider, status, started, finished, listed, fetched, stored, errors, pid "
+                  "FROM crawls ORDER BY id")
     assert [c[1] for c in crawls] == ["feeds", "search", "sitemaps", "archive"]
     for crawl_id, spider, status, started, finished, listed, fetched, stored, errors, pid in crawls:
         assert status == "ok" and pid and started <= finished, spider
-        per_source = crawled.rows("SELECT count(*), sum(listed), sum(fetched), sum(stored), "
-                                  "sum(errors + listing_errors) FROM source_runs WHERE crawl_id = ?", (crawl_id,))[0]
+        per_source = rows(crawled.db, "SELECT count(*), sum(listed), sum(fetched), sum(stored), "
+                          "sum(errors + listing_errors) FROM source_runs WHERE crawl_id = ?", (crawl_id,))[0]
         assert per_source == (SOURCES_COUNT, listed, fetched, stored, errors), spider
-        assert crawled.rows("SELECT count(*) FROM articles WHERE crawl_id = ?", (crawl_id,))[0][0] == stored
-        assert crawled.rows("SELECT count(*) FROM pages WHERE crawl_id = ?", (crawl_id,))[0][0] == fetched
-    assert sum(c[7] for c in crawls) == crawled.rows("SELECT count(*) FROM articles WHERE is_seed = 0")[0][0]
+        assert rows(crawled.db, "SELECT count(*) FROM articles WHERE crawl_id = ?", (crawl_id,))[0][0] == stored
+        assert rows(crawled.db, "SELECT count(*) FROM pages WHERE crawl_id = ?", (crawl_id,))[0][0] == fetched
+    assert sum(c[7] for c in crawls) == rows(crawled.db, "SELECT count(*) FROM articles WHERE is_seed = 0")[0][0]
     assert sum(c[8] for c in crawls) > 0, "the newsroom's faults count as errors"
 
 
