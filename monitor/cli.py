@@ -141,11 +141,13 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
 
     inspector = Inspector(config.seeds)
     if args.jsonl:
-        for _number, entry, error in read_manifest(Path(args.jsonl)):
+        manifest = Path(args.jsonl)
+        for _number, entry, error in read_manifest(manifest):
             if entry is None:
                 print(dumps({"error": error}), flush=True)
                 continue
-            print(dumps(inspector.inspect(Path(entry["path"]), entry["url"])), flush=True)
+            # Relative paths are read from the manifest's folder, wherever the command runs.
+            print(dumps(inspector.inspect(manifest.parent / entry["path"], entry["url"])), flush=True)
         return EXIT_OK
     if not args.file or not args.url:
         print("monitor extract: give FILE --url URL, or --jsonl MANIFEST", file=sys.stderr)

@@ -63,13 +63,15 @@ class Inspector:
         published = datetime.fromisoformat(result["published"]) if result.get("published") else None
         result["date_flag"] = (date_flag(published, since=self.topic.since, until=self.topic.until, now=datetime.now(UTC))
                                if published else "undated")
-        judgement = self.topic.judge(title=extracted.title or "", text=extracted.text or "",
-                                     language=extracted.language, published=published)
-        result.update({k: v for k, v in dataclasses.asdict(judgement).items()})
+        judgement = dataclasses.asdict(self.topic.judge(
+            title=extracted.title or "", text=extracted.text or "", language=extracted.language, published=published))
         if extracted.verdict != "article":
-            result["relevant"] = False
-        if result.get("error") is None:
-            result.pop("error", None)
+            # Not an article: nothing is relevant, and the extraction's reason is the one that matters.
+            judgement["relevant"] = False
+            judgement.pop("reason")
+            if extracted.verdict in ("error", "empty"):
+                result["error"] = f"{extracted.verdict}: {extracted.reason}"
+        result.update(judgement)
         return result
 
 

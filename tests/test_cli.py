@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shlex
@@ -118,7 +119,8 @@ def test_readme_monitor_commands_parse() -> None:
 def test_readme_monitor_subcommands_have_help() -> None:
     parser = build_parser()
     subcommands = {subcommand(c[1:]) for c in readme_commands() + inline_commands() if c[0] == "monitor"}
-    choices = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    choices = set(actions[0].choices)
     assert {"crawl", "extract", "rescore", "health", "config", "serve", "newsroom"} <= subcommands
     assert subcommands <= choices, subcommands - choices
     entry_point = Path(sys.executable).parent / "monitor"
@@ -309,8 +311,7 @@ def test_report_prints_the_counts(crawled: Crawl, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     total, relevant = crawled.rows("SELECT count(*), sum(relevant) FROM articles WHERE is_seed = 0")[0]
     assert f"articles: {total} ({relevant} relevant), seed articles: 1" in result.stdout
-    per_outlet: dict[Any, Any] = dict(crawled.rows("SELECT source, count(*) FROM articles WHERE is_seed = 0 GROUP BY source"))
-    for source, count in per_outlet.items():
+    for source, count in crawled.rows("SELECT source, count(*) FROM articles WHERE is_seed = 0 GROUP BY source"):
         assert re.search(rf"^\s+{source}\s+{count}\s", result.stdout, re.M), (source, count)
     stored = crawled.rows("SELECT count(*) FROM pages WHERE verdict = 'stored'")[0][0]
     assert f"stored {stored}" in result.stdout
