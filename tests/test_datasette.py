@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -173,11 +174,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def server(world: dict[str, Any]) -> Iterator[Server]:
+@contextlib.contextmanager
+def running_datasette(db_path: Path) -> Iterator[Server]:
+    """Datasette started for real on the file, with the project's configuration, until the block ends."""
     port = free_port()
-    command = datasette_command(world["path"], port=port, metadata_dir=world["path"].parent)
-    log = world["path"].with_suffix(".log").open("w")
+    command = datasette_command(db_path, port=port, metadata_dir=db_path.parent)
+    log_path = db_path.with_suffix(".log")
+    log = log_path.open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd="/")
     server = Server(port)
     try:
@@ -188,7 +191,7 @@ def server(world: dict[str, Any]) -> Iterator[Server]:
                 break
             except (OSError, AssertionError):
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(world["path"].with_suffix(".log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.2)
         server.process = process  # type: ignore[attr-defined]
         server.port = port  # type: ignore[attr-defined]
@@ -197,6 +200,12 @@ def server(world: dict[str, Any]) -> Iterator[Server]:
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(world: dict[str, Any]) -> Iterator[Server]:
+    with running_datasette(world["path"]) as running:
+        yield running
 
 
 # --- configuration ----------------------------------------------------------------------------

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from monitor.serve import datasette_command
 from tests.conftest import Crawl
-from tests.test_datasette import Server, free_port
+from tests.test_datasette import Server, running_datasette
 
 QUERIES = ("coverage_per_round_and_outlet", "new_since_last_crawl", "syndicated_stories", "source_health",
            "seed_and_most_similar", "articles_per_week")
@@ -18,26 +15,8 @@ QUERIES = ("coverage_per_round_and_outlet", "new_since_last_crawl", "syndicated_
 
 @pytest.fixture(scope="module")
 def served(crawled: Crawl) -> Iterator[Server]:
-    port = free_port()
-    log = crawled.db.with_suffix(".datasette.log").open("w")
-    process = subprocess.Popen(datasette_command(crawled.db, port=port, metadata_dir=crawled.db.parent),
-                               stdout=log, stderr=subprocess.STDOUT, cwd="/")
-    server = Server(port)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                server.json("/-/versions.json")
-                break
-            except (OSError, AssertionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(crawled.db.with_suffix(".datasette.log").read_text()) from None
-                time.sleep(0.2)
+    with running_datasette(crawled.db) as server:
         yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 @pytest.mark.parametrize("query", QUERIES)
