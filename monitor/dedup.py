@@ -154,7 +154,7 @@ class NearDuplicateIndex:
     def _ensure_capacity(self, rows: int) -> None:
         if rows <= len(self._published):
             return
-        extra = len(self._published)  # doubling: amortised O(1) per add
+        extra = max(len(self._published), rows - len(self._published))  # doubling: amortised O(1) per add
         self._signatures = np.vstack([self._signatures, np.zeros((extra, NUM_PERM), np.uint32)])
         self._published = np.concatenate([self._published, np.full(extra, math.nan)])
         self._live = np.concatenate([self._live, np.zeros(extra, dtype=bool)])
@@ -210,7 +210,9 @@ class NearDuplicateIndex:
     ) -> NearDuplicateIndex:
         """An index from stored (key, signature, published) rows, without re-shingling."""
         index = cls(**kwargs)  # type: ignore[arg-type]
-        for key, signature, published in rows:
+        stored = list(rows)
+        index._ensure_capacity(len(stored))  # one allocation instead of repeated doubling
+        for key, signature, published in stored:
             index.add(key, signature, published)
         return index
 

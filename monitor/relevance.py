@@ -121,6 +121,11 @@ class Judgement:
     round: int | None
     round_method: str | None
 
+    def to_dict(self) -> dict[str, Any]:
+        # Shallow on purpose: dataclasses.asdict deep-copies matched_terms, a cost on every page.
+        return {"relevance": self.relevance, "relevant": self.relevant, "matched_terms": self.matched_terms,
+                "reason": self.reason, "round": self.round, "round_method": self.round_method}
+
 
 @dataclass
 class _Language:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
@@ -39,6 +42,32 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
+# One near-duplicate index per database and process: the spiders of one `monitor crawl`
+# run one after another, and each would otherwise rebuild it from every stored signature.
+_INDEXES: dict[Path, tuple[NearDuplicateIndex, int]] = {}
+
+
+def shared_index(db_path: Path, db: Any) -> NearDuplicateIndex:
+    """The index of stored signatures, rebuilt once, then topped up with what was stored since."""
+    key = db_path.resolve()
+    index, seen = _INDEXES.get(key, (None, 0))
+    rows = db.execute(
+        "SELECT article_id, signature, published FROM signatures WHERE article_id > ? AND length(signature) > 0 "
+        "ORDER BY article_id", [seen],
+    )
+    if index is None:
+        # Rebuilt from stored signatures: no text is re-shingled on start.
+        stored = [(r[0], r[1], parse_time(r[2])) for r in rows]
+        index = NearDuplicateIndex.rebuild(stored)
+    else:
+        stored = [(r[0], r[1], parse_time(r[2])) for r in rows]
+        for article_id, signature, published in stored:
+            index.add(article_id, signature, published)
+    last = max([seen, *(r[0] for r in stored)])
+    _INDEXES[key] = (index, last)
+    return index
+
+
 class DedupPipeline:
     """Assigns article ids, folds exact copies, and links near-duplicates and credited translations into stories."""
 
@@ -48,20 +77,19 @@ class DedupPipeline:
         db = self.context.db
         self.next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
         self.articles: dict[int, Known] = {}
+        # Per round, (published timestamp, id) in order: credit lookups read a slice, not every article.
+        self.by_round: dict[int, list[tuple[float, int]]] = {}
         self.members: dict[int, set[int]] = {}
         self.by_hash: dict[str, int] = {}
         self.by_url: dict[str, int] = {}
         for row in db.execute("SELECT id, source, published, round, story_id, text_hash, credit FROM articles"):
-            self.articles[row[0]] = Known(row[1], parse_time(row[2]), row[3], row[4], row[6])
+            known = self.articles[row[0]] = Known(row[1], parse_time(row[2]), row[3], row[4], row[6])
+            self.index_round(row[0], known)
             if row[4]:
                 self.members.setdefault(row[4], set()).add(row[0])
             if row[5]:
                 self.by_hash.setdefault(row[5], row[0])
-        # Rebuilt from stored signatures: no text is re-shingled on start.
-        self.index = NearDuplicateIndex.rebuild(
-            (row[0], row[1], parse_time(row[2]))
-            for row in db.execute("SELECT article_id, signature, published FROM signatures WHERE length(signature) > 0")
-        )
+        self.index = shared_index(self.context.db_path, db)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -184,19 +212,26 @@ class DedupPipeline:
         return found[0] if found else None
 
     def all_closest(self, published: datetime, round_: int, wanted: Callable[[Known], bool]) -> list[int]:
+        timeline = self.by_round.get(round_, [])
+        when, window = published.timestamp(), CREDIT_WINDOW.total_seconds()
+        start = bisect.bisect_left(timeline, (when - window, -1))
         scored = []
-        for key, known in self.articles.items():
-            if known.round != round_ or known.published is None or not wanted(known):
-                continue
-            gap = abs(known.published - published)
-            if gap <= CREDIT_WINDOW:
-                scored.append((gap, key))
+        for stamp, key in timeline[start:]:
+            if stamp > when + window:
+                break
+            if wanted(self.articles[key]):
+                scored.append((abs(stamp - when), key))
         return [key for _, key in sorted(scored)]
+
+    def index_round(self, key: int, known: Known) -> None:
+        if known.round is not None and known.published is not None:
+            bisect.insort(self.by_round.setdefault(known.round, []), (known.published.timestamp(), key))
 
     def remember(self, article: Article, published: datetime | None) -> None:
         assert article.article_id is not None
-        self.articles[article.article_id] = Known(article.source, published, article.judgement.get("round"),
-                                                  article.story_id, article.credit)
+        known = self.articles[article.article_id] = Known(
+            article.source, published, article.judgement.get("round"), article.story_id, article.credit)
+        self.index_round(article.article_id, known)
         if article.story_id is not None:
             self.members.setdefault(article.story_id, set()).add(article.article_id)
         self.by_url[article.canonical_url] = article.article_id

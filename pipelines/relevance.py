@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import datetime
 
@@ -37,7 +36,7 @@ class RelevancePipeline:
             title=page.get("title") or "", text=page.get("text") or "", language=page.get("language"),
             published=published,
         )
-        article.judgement = dataclasses.asdict(judgement)
+        article.judgement = judgement.to_dict()
         language = page.get("language")
         if language and language not in source.languages:
             article.judgement["reason"] += f"; language {language} is not one of {source.name}'s ({', '.join(source.languages)})"
