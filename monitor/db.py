@@ -151,6 +151,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
         if db.journal_mode != "wal":
             db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
+        # A 64 MB page cache keeps the URL, hash and FTS indexes of a large database in memory.
+        db.execute("PRAGMA cache_size = -65536")
         migrations.apply(db)
     except sqlite3.OperationalError as exc:
         raise MonitorError(f"cannot open the database {path}: {exc}") from None

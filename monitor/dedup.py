@@ -211,7 +211,8 @@ class NearDuplicateIndex:
         """An index from stored (key, signature, published) rows, without re-shingling."""
         index = cls(**kwargs)  # type: ignore[arg-type]
         stored = list(rows)
-        index._ensure_capacity(len(stored))  # one allocation instead of repeated doubling
+        # One allocation, with room to grow, instead of repeated doubling of 100k-row arrays.
+        index._ensure_capacity(len(stored) + len(stored) // 4 + 1024)
         for key, signature, published in stored:
             index.add(key, signature, published)
         return index

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures.process import BrokenProcessPool
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from monitor.context import CrawlContext
 from monitor.items import Article
-from monitor.workers import analyse_page, get_pool, run_in_pool
+from monitor.workers import analyse_page, run_in_pool, shutdown_pool
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,6 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: object = None) -> None:
-        get_pool(self.workers)  # start the workers while the first listings download
-
     async def process_item(self, item: Article, spider: object = None) -> Article:
         article = ItemAdapter(item).item
         if article.verdict:
@@ -41,6 +39,8 @@ class ExtractPipeline:
                 encoding=article.encoding, outlet_name=source.name,
             )
         except Exception as exc:  # noqa: BLE001 - a crashed worker must not stop the crawl
+            if isinstance(exc, BrokenProcessPool):
+                shutdown_pool()  # a worker died (e.g. killed for memory): the next page gets a fresh pool
             logger.error("extraction failed for %s: %s", article.url, exc)
             result = {"verdict": "error", "reason": f"extraction failed: {type(exc).__name__}: {exc}"[:300]}
         article.body = b""  # the page is no longer needed; keep memory flat

@@ -69,8 +69,14 @@ class StorePipeline:
         db = self.context.db
         try:
             with db.atomic():
+                new_rows = [row for row in articles if not row["_update"]]
+                for row in new_rows:
+                    del row["_update"]
+                if new_rows:
+                    db.table("articles").insert_all(new_rows, pk="id")
                 for row in articles:
-                    self.write_article(row)
+                    if "_update" in row:
+                        self.write_article(row)
                 for article in batch:
                     # Copies stored before their story existed (or merged into another) move now.
                     for member, story in article.story_updates.items():
