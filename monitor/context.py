@@ -85,6 +85,14 @@ class CrawlContext:
         """Per-outlet counters of this run: listed, fetched, extracted, dated, relevant, stored, errors."""
         self.per_source.setdefault(source, Counter())[what] += n
 
+    def listing_fetched(self, url: str) -> datetime | None:
+        """When a listing was last read successfully, or None."""
+        row = self.db.execute("SELECT fetched_at FROM listings WHERE url = ? AND status IN (200, 304)", [url]).fetchone()
+        try:
+            return datetime.fromisoformat(row[0]) if row and row[0] else None
+        except ValueError:
+            return None
+
     def listing_validator(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT etag, last_modified FROM listings WHERE url = ?", [url]).fetchone()
         if row is None:

@@ -41,9 +41,19 @@ def jalali_months(since: date, until: date) -> list[tuple[int, int]]:
 
 def archive_urls(template: str, since: date, until: date) -> list[str]:
     """One archive URL per month of the window, Gregorian or Solar Hijri by the template's fields."""
+    return [url for url, _ in archive_months(template, since, until)]
+
+
+def archive_months(template: str, since: date, until: date) -> list[tuple[str, date]]:
+    """(URL, last day of its month) for each month of the window."""
     if "{jyear" in template or "{jmonth" in template:
-        return [template.format(jyear=y, jmonth=m) for y, m in jalali_months(since, until)]
-    return [template.format(year=d.year, month=d.month) for d in months(since, until)]
+        result = []
+        for y, m in jalali_months(since, until):
+            last = jdatetime.date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+            result.append((template.format(jyear=y, jmonth=m), last.togregorian()))
+        return result
+    return [(template.format(year=d.year, month=d.month),
+             date(d.year + (d.month == 12), d.month % 12 + 1, 1) - timedelta(days=1)) for d in months(since, until)]
 
 
 # A Gregorian month named in a child sitemap's URL: /sitemap/2019-05.xml, /archive/2019/05/, news-201905.xml.
@@ -56,11 +66,18 @@ def url_month(url: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1) if match else None
 
 
+ARCHIVE_SETTLE_DAYS = 7   # late additions to a month's archive land within days of its end
+
+
 class SitemapsSpider(MonitorSpider):
     """Walks sitemaps (from the sources and robots.txt) and dated archive sitemaps inside the window."""
 
     name = "sitemaps"
     method = "sitemap"
+
+    def __init__(self, refresh: str | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.refresh = str(refresh or "").lower() in ("1", "true", "yes")
 
     def start_listing(self, source: Source) -> Iterator[Request]:
         for url in source.sitemaps:
@@ -70,8 +87,20 @@ class SitemapsSpider(MonitorSpider):
             yield Request(f"{robots[0]}//{robots[2]}/robots.txt", callback=self.parse_robots,
                           errback=self.listing_failed, meta={"source": source.id}, priority=10)
         if source.archive_sitemap:
-            for url in archive_urls(source.archive_sitemap, self.since, self.until):
+            for url, last_day in archive_months(source.archive_sitemap, self.since, self.until):
+                if self.closed_and_read(url, last_day):
+                    continue
                 yield self.listing_request(url, source, self.parse_sitemap, "archive-sitemap")
+
+    def closed_and_read(self, url: str, last_day: date) -> bool:
+        """A past month's archive already read after the month ended has nothing new (unless -a refresh=1)."""
+        if self.refresh:
+            return False
+        fetched = self.context.listing_fetched(url)
+        if fetched is not None and fetched.date() > last_day + timedelta(days=ARCHIVE_SETTLE_DAYS):
+            self.crawler.stats.inc_value("monitor/sitemap/closed_month_skipped")
+            return True
+        return False
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         source = self.context.sources.get(response.meta["source"])
