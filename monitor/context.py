@@ -67,6 +67,8 @@ class CrawlContext:
                 continue
         known = {row[0] for row in self.db.execute("SELECT url FROM articles")}
         known.update(row[0] for row in self.db.execute("SELECT url FROM url_aliases"))
+        # Stored article URLs and their aliases: a URL outside it needs no database lookup.
+        self.stored_urls = set(known)
         cutoff = (datetime.now(UTC) - self.retry_errors_after).isoformat()
         known.update(
             row[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -49,6 +50,7 @@ def _arabic_key(word: str) -> str:
     return _strip_ending(word, _PERSIAN_SUFFIXES, 3)
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem_key(word: str) -> str:
     """The key that a word's inflected forms share (the word itself when it has none)."""
     if _CYRILLIC.search(word):

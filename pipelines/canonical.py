@@ -67,7 +67,7 @@ class CanonicalPipeline:
             if url and url not in seen:
                 seen.add(url)
                 article.aliases.append((url, kind))
-        if not article.listing.get("update"):
+        if not article.listing.get("update") and identity in self.context.stored_urls:
             existing = self.context.db.execute("SELECT id FROM articles WHERE url = ?", [identity]).fetchone()
             if existing is not None:
                 article.article_id = existing[0]

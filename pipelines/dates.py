@@ -71,7 +71,13 @@ class DatesPipeline:
             return None, None
         source = self.context.sources.get(article.source)
         if isinstance(value, str):
-            parsed = parse_date(value, source.languages, timezone=source.timezone)
-            value = parsed.value if parsed else None
+            try:
+                # The spider stores listing dates as ISO strings it already parsed.
+                value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    value = value.replace(tzinfo=UTC)
+            except ValueError:
+                parsed = parse_date(str(value), source.languages, timezone=source.timezone)
+                value = parsed.value if parsed else None
         method = LISTING_METHOD.get(article.listing.get("date_source") or "", "listing")
         return to_iso(value), method

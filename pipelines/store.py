@@ -96,6 +96,8 @@ class StorePipeline:
             logger.critical("cannot write to the database %s: %s", self.context.db_path, exc)
             self.stats.set_value("monitor/store/write_failed", str(exc))
             raise CloseSpider(f"database write failed: {exc}") from None
+        self.context.stored_urls.update(row["url"] for row in articles)
+        self.context.stored_urls.update(row["url"] for row in aliases)
         for article in batch:
             self.account(article)
 
