@@ -89,7 +89,7 @@ class CrawlContext:
 
     def listing_fetched(self, url: str) -> datetime | None:
         """When a listing was last read successfully, or None."""
-        row = self.db.execute("SELECT fetched_at FROM listings WHERE url = ? AND status IN (200, 304)", [url]).fetchone()
+        row = self.db.execute("SELECT fetched_at FROM listings WHERE url = ? AND status IN (200, 304, 404, 410)", [url]).fetchone()
         try:
             return datetime.fromisoformat(row[0]) if row and row[0] else None
         except ValueError:

@@ -217,8 +217,14 @@ class MonitorSpider(scrapy.Spider):
         source = request.meta.get("source", "?")
         response = getattr(failure.value, "response", None)
         if response is not None and response.status in (404, 410) and request.meta.get("listing_kind") == "archive-sitemap":
-            # Months without articles have no archive page on many sites: nothing to see.
+            # Months without articles have no archive page on many sites: nothing to see, and
+            # remembered, so a closed month is not asked for again.
             self.crawler.stats.inc_value("monitor/listing/archive_month_missing")
+            self.context.listing_validators[request.url] = {
+                "url": request.url, "source": source, "kind": "archive-sitemap", "etag": None,
+                "last_modified": None, "status": response.status,
+                "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            }
             return
         self.context.health(source, "listing_errors")
         self.crawler.stats.inc_value("monitor/listing/errors")
