@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import jdatetime
@@ -168,7 +168,3 @@ class SitemapsSpider(MonitorSpider):
                 request = self.consider(url, source, {"date": None})
                 if request is not None:
                     yield request
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
