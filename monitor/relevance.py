@@ -59,9 +59,10 @@ OPTIONAL_LISTS = (
     "round_words",
     "ordinal_suffixes",
     "months",
+    "offtopic",
 )
 # Kinds matched in the text, in the order they are reported.
-KINDS = ("trap", "anchor", "ambiguous", "syria", "context", "process", "support")
+KINDS = ("trap", "anchor", "ambiguous", "syria", "context", "process", "support", "guarantor", "offtopic")
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 # Attached Arabic clitics: wa/fa + bi/li/ka + al ("وبأستانا", "السورية").
@@ -76,7 +77,7 @@ BIAS = -2.0
 W_TITLE = 2.0  # the title itself has anchor+syria or a process term
 W_COOC_FIRST = 2.5  # a paragraph with an anchor and a Syria term
 W_COOC_MORE = 0.6  # each further such paragraph (up to 3)
-W_COOC_NEAR = 2.0  # ... or a Syria term in the paragraph next to the anchor
+W_COOC_NEAR = 1.8  # ... or a Syria term in the paragraph next to the anchor (alone: just short)
 W_COOC_DOC = 1.0  # ... or anchor and Syria only somewhere in the same text
 W_PROCESS_FIRST = 3.0  # a process-specific term
 W_PROCESS_MORE = 0.8  # each further distinct one (up to 3)
@@ -87,10 +88,18 @@ W_TRAP = -1.8  # each distinct trap (up to 3)
 W_PASSING = -1.2  # one passing anchor mention in a long text
 W_SEED_MAX = 1.0  # similarity to the seed text(s) nudges borderline cases
 W_BEFORE_WINDOW = -3.0  # published long before the topic's window (2015 "Astana platform")
+W_TRIO = 2.5  # all guarantor states named in one paragraph with a Syria term (summits)
 NO_SYRIA_CAP = -0.5  # without any Syria term or process term, at most this logit
+# A secondary mention (topic confined to one paragraph of a long text, or of a text whose
+# title is about another subject) is at most this logit, however strong that paragraph is.
+SECONDARY_CAP = -1.0
 # "Long text" for the passing-mention rule: more words and paragraphs than these.
 LONG_TEXT_WORDS = 150
 LONG_TEXT_PARAGRAPHS = 4
+# For the secondary-mention rule (topic terms in one paragraph only): Turkish and Arabic
+# say in 100 words what English says in 150.
+SECONDARY_WORDS = 100
+SECONDARY_PARAGRAPHS = 5
 
 # Round from the date: inside [start - 3 d, end + 3 d], else the nearest round within 10 d.
 ROUND_TIGHT = timedelta(days=3)
@@ -134,6 +143,8 @@ class _Language:
     lists: dict[str, list[str]]
     noun_first: bool = False
     ordinals: dict[int, list[str]] = field(default_factory=dict)
+    guarantors: dict[str, list[str]] = field(default_factory=dict)
+    month_numbers: dict[int, list[str]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- loading
@@ -201,7 +212,7 @@ def _load_language(code: Any, data: Any, path: Path) -> _Language:
     if not isinstance(code, str) or code not in KNOWN_LANGUAGES:
         raise SeedsError(path, where, f"unknown language code {code!r}")
     data = _mapping(data, path, where)
-    known = set(REQUIRED_LISTS) | set(OPTIONAL_LISTS) | {"ordinals", "noun_first"}
+    known = set(REQUIRED_LISTS) | set(OPTIONAL_LISTS) | {"ordinals", "noun_first", "guarantors", "month_numbers"}
     for key in data:
         if key not in known:
             raise SeedsError(path, f"{where}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
@@ -220,7 +231,17 @@ def _load_language(code: Any, data: Any, path: Path) -> _Language:
         if not isinstance(number, int) or number < 1:
             raise SeedsError(path, f"{where}.ordinals", f"key must be a round number, got {number!r}")
         ordinals[number] = _string_list(terms, path, f"{where}.ordinals.{number}")
-    return _Language(lists, noun_first, ordinals)
+    guarantors: dict[str, list[str]] = {}
+    for name, terms in _mapping(data.get("guarantors", {}), path, f"{where}.guarantors").items():
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z]+", name):
+            raise SeedsError(path, f"{where}.guarantors", f"key must be a lower-case name, got {name!r}")
+        guarantors[name] = _string_list(terms, path, f"{where}.guarantors.{name}")
+    month_numbers: dict[int, list[str]] = {}
+    for number, terms in _mapping(data.get("month_numbers", {}), path, f"{where}.month_numbers").items():
+        if not isinstance(number, int) or not 1 <= number <= 12:
+            raise SeedsError(path, f"{where}.month_numbers", f"key must be a month 1-12, got {number!r}")
+        month_numbers[number] = _string_list(terms, path, f"{where}.month_numbers.{number}")
+    return _Language(lists, noun_first, ordinals, guarantors, month_numbers)
 
 
 def _load_rounds(path: Path) -> list[Round]:
@@ -301,9 +322,10 @@ class _Resolver:
 
     def __init__(self, terms: dict[str, str]) -> None:
         self._exact = {k.replace("*", ""): t for k, t in terms.items() if "*" not in k}
+        # Longest first: a prefix term ("девят*", 9) also matches a longer one ("девятнадцат*", 19).
         self._patterns = [
             (re.compile(_CLITIC + _trie_regex([k]) if _ARABIC_SCRIPT.search(k) else _trie_regex([k])), t)
-            for k, t in terms.items()
+            for k, t in sorted(terms.items(), key=lambda kt: -len(kt[0].replace("*", "")))
         ]
         self._cache: dict[str, str] = {}
 
@@ -320,6 +342,8 @@ class _Hits:
     """Matches of every kind in one document: kind -> [(term, paragraph index)]."""
 
     by_kind: dict[str, list[tuple[str, int]]]
+    # Paragraph -> the guarantor states named in it.
+    guarantors: dict[int, set[str]] = field(default_factory=dict)
 
     def paragraphs(self, kind: str) -> set[int]:
         return {para for _, para in self.by_kind[kind]}
@@ -422,6 +446,7 @@ class Topic:
             "context": "context",
             "process": "process",
             "support": "support",
+            "offtopic": "offtopic",
         }
         self._resolvers: dict[str, _Resolver] = {}
         alternations: dict[str, str] = {}
@@ -429,11 +454,25 @@ class Topic:
             terms = self._terms(key)
             alternations[kind] = _alternation(list(terms))
             self._resolvers[kind] = _Resolver(terms)
+        # One named group per guarantor state ("g_russia"): a paragraph naming all of them
+        # with Syria is the trio's diplomacy, even where "Astana" is never written.
+        countries: dict[str, dict[str, str]] = {}
+        for lang in self._languages.values():
+            for name, names in lang.guarantors.items():
+                for term in names:
+                    norm = _term_key(term)
+                    if norm:
+                        countries.setdefault(name, {}).setdefault(norm, term)
+        self._countries = sorted(countries)
+        for name, terms in countries.items():
+            alternations["g_" + name] = _alternation(list(terms))
+            self._resolvers["g_" + name] = _Resolver(terms)
+        city_kinds = ("anchor", "ambiguous", "syria", "context", *("g_" + n for n in self._countries))
         # Traps first (their spans are masked), then the city and Syria, then the process
         # terms, which contain city names ("astana talks") and so need their own pass.
         self._passes = [
             _bounded("(?:" + "|".join(f"(?P<{k}>{alternations[k]})" for k in kinds) + ")")
-            for kinds in (("trap",), ("anchor", "ambiguous", "syria", "context"), ("process", "support"))
+            for kinds in (("trap",), city_kinds, ("process", "support", "offtopic"))
         ]
 
     def _compile_rounds(self) -> None:
@@ -466,7 +505,25 @@ class Topic:
             | {"inci"}
         )
         suffix = "(?:" + "|".join(map(re.escape, suffixes)) + ")"
-        months = "(?:" + _trie_regex(sorted(self._terms("months"))) + r")(?!\S)"
+        # Month names, numbered where topic.yaml says which month they are ("dec" -> 12).
+        month_terms: dict[str, str] = dict(self._terms("months"))
+        self._month_number: dict[str, int] = {}
+        for lang in self._languages.values():
+            for month, names in lang.month_numbers.items():
+                for term in names:
+                    key = _term_key(term)
+                    if key:
+                        month_terms.setdefault(key, term)
+                        self._month_number.setdefault(month_terms[key], month)
+        self._month_resolver = _Resolver(month_terms)
+        months = "(?:" + _trie_regex(sorted(month_terms)) + r")(?!\S)"
+        # "21-22 December", "11 و12 تشرين", "7 и 8 июля": a second day, maybe after a conjunction.
+        day_range = r"(?: (?:[^\s\d]{1,4} )?[^\s\d]{0,2}\d{1,2})?"
+        numbered = r"(?:" + _trie_regex(sorted(k for k, t in month_terms.items() if t in self._month_number)) + ")"
+        self._date_pattern = re.compile(
+            r"(?<!\S)(?:(?P<d1>\d{1,2})" + day_range + r" (?:of )?(?P<m1>" + numbered + r")"
+            r"|(?P<m2>" + numbered + r") (?P<d2>\d{1,2})" + day_range + r")(?: (?P<y>20\d\d))?(?!\S)"
+        ) if self._month_number else None
         anchors = _alternation(list(self._terms("anchor")) + list(self._terms("anchor_ambiguous")))
         number_re = r"(?:ال)?(?P<{g}>\d{{1,2}})"
         ordinal_first = (
@@ -483,7 +540,9 @@ class Topic:
             _alternation(list(words))
             + r" (?:no |number |№ )?"
             + number_re.format(g="n2")
-            + r"(?! "
+            + r"(?!"
+            + day_range
+            + " "
             + months
             + ")"
         )
@@ -495,7 +554,7 @@ class Topic:
             + number_re.format(g="n3")
             + ")"
         )
-        anchor_number = anchors + " " + number_re.format(g="n4") + r"(?! " + months + ")"
+        anchor_number = anchors + " " + number_re.format(g="n4") + r"(?!" + day_range + " " + months + ")"
         self._round_pattern = re.compile(
             r"(?<!\S)(?:" + "|".join([ordinal_first, round_number, noun_first, anchor_number]) + r")(?!\S)"
         )
@@ -512,19 +571,23 @@ class Topic:
     def _find(self, doc: str, starts: list[int]) -> tuple[_Hits, str]:
         """Match every kind; trap phrases are masked before the other kinds are matched."""
         by_kind: dict[str, list[tuple[str, int]]] = {kind: [] for kind in KINDS}
+        guarantors: dict[int, set[str]] = {}
         masked = doc
         for index, pattern in enumerate(self._passes):
             spans = []
             for m in pattern.finditer(masked):
-                kind = m.lastgroup or ""
-                by_kind[kind].append(
-                    (self._resolvers[kind](m.group()), bisect.bisect_right(starts, m.start()) - 1)
-                )
+                group = m.lastgroup or ""
+                para = bisect.bisect_right(starts, m.start()) - 1
+                term = self._resolvers[group](m.group())
+                if group.startswith("g_"):
+                    guarantors.setdefault(para, set()).add(group[2:])
+                    group = "guarantor"
+                by_kind[group].append((term, para))
                 spans.append(m.span())
             if index == 0:
                 for a, b in reversed(spans):
                     masked = masked[:a] + "#" * (b - a) + masked[b:]
-        return _Hits(by_kind), masked
+        return _Hits(by_kind, guarantors), masked
 
     def judge(
         self, *, title: str, text: str, language: str | None = None, published: datetime | None = None
@@ -542,22 +605,33 @@ class Topic:
         # for a Syria term next to an anchor.
         syria = hits.paragraphs("syria") | hits.paragraphs("support")
         process_paras = hits.paragraphs("process")
+        context_paras = hits.paragraphs("context")
+        n_countries = len(self._countries)
+        # Two guarantor states named together ("Iran and Russia") are context like "Kazakhstan";
+        # all of them with a Syria term is the trio's diplomacy (summits, joint statements).
+        pair_paras = {p for p, names in hits.guarantors.items() if len(names) >= min(2, n_countries)}
+        trio = sorted(
+            p for p, names in hits.guarantors.items() if n_countries and len(names) == n_countries and p in syria
+        )
+        grounding = context_paras | process_paras | pair_paras
+        # An ambiguous spelling (آستانه "threshold", الأستانة "Istanbul", елорда "the capital")
+        # is the city when its paragraph has context, a process term or two guarantor states,
+        # or a Syria term in a text grounded anywhere (or with the unambiguous city name).
+        grounded_doc = bool(grounding or hits.by_kind["anchor"])
         anchors = hits.paragraphs("anchor") | {
-            p
-            for p in hits.paragraphs("ambiguous")
-            if p in syria or p in hits.paragraphs("context") or p in process_paras
+            p for p in hits.paragraphs("ambiguous") if p in grounding or (p in syria and grounded_doc)
         }
         cooc = sorted(p for p in anchors if p in syria)
         # Wire copy often puts each sentence in its own paragraph: a Syria term in the
         # neighbouring paragraph is weaker evidence, anywhere in the text weaker still.
         near = [p for p in anchors if p not in cooc and (p - 1 in syria or p + 1 in syria)]
-        context_cooc = [p for p in hits.paragraphs("context") if p in syria and p not in anchors]
+        context_cooc = [p for p in context_paras if p in syria and p not in anchors]
         process = hits.distinct("process")
         support = hits.distinct("support")
         traps = hits.distinct("trap")
 
         z = BIAS
-        title_hit = 0 in cooc or 0 in process_paras
+        title_hit = 0 in cooc or 0 in process_paras or 0 in trio
         body_cooc = [p for p in cooc if p > 0]
         z += W_TITLE if title_hit else 0.0
         if body_cooc:
@@ -566,6 +640,8 @@ class Topic:
             z += W_COOC_NEAR
         elif anchors and syria and not title_hit:
             z += W_COOC_DOC
+        if trio and not body_cooc and not process:
+            z += W_TRIO
         if process:
             z += W_PROCESS_FIRST + W_PROCESS_MORE * min(3, len(process) - 1)
         grounded = bool(anchors or process or hits.by_kind["context"])
@@ -582,6 +658,9 @@ class Topic:
             and len(paragraphs) > LONG_TEXT_PARAGRAPHS
         )
         z += W_PASSING if passing else 0.0
+        secondary = self._secondary(
+            hits, paragraphs, doc, set(cooc) | set(near) | process_paras | set(trio) | set(context_cooc)
+        )
         # Only borderline cases are nudged, so the similarity is computed only for them.
         similarity = self._seed_similarity(masked) if abs(z) < 2.0 else 0.0
         z += min(W_SEED_MAX, max(0.0, 6.0 * (similarity - 0.1)))
@@ -589,14 +668,39 @@ class Topic:
         z += W_BEFORE_WINDOW if early else 0.0
         if not syria and not process:
             z = min(z, NO_SYRIA_CAP)
+        if secondary:
+            z = min(z, SECONDARY_CAP)
 
         score = 1.0 / (1.0 + math.exp(-z))
         relevant = score >= 0.5
         number, method = self._round(masked, starts, hits, anchors, published) if relevant else (None, None)
-        reason = self._reason(hits, cooc, process, support, traps, passing, early, similarity)
+        reason = self._reason(
+            hits, cooc, near, process, support, traps, passing, early, similarity, trio, secondary
+        )
         return Judgement(
             round(score, 4), relevant, self._matched_terms(hits, anchors), reason, number, method
         )
+
+    def _secondary(self, hits: _Hits, paragraphs: list[str], doc: str, topical: set[int]) -> str:
+        """Why the topic is only a secondary mention ("" when it is not).
+
+        Annotators call a text relevant when it is about the process, not when one paragraph
+        of an economy review or a Geneva report names it. The title says what a story is
+        about: when it has no topic evidence and only one body paragraph has, the mention is
+        secondary if the text is long or the title names another subject (offtopic terms).
+        """
+        trio_title = len(hits.guarantors.get(0, ())) == len(self._countries) > 0
+        title_evidence = 0 in topical or 0 in hits.paragraphs("support") or trio_title
+        body = {p for p in topical if p > 0}
+        if title_evidence or len(body) > 1:
+            return ""
+        long_text = doc.count(" ") + len(paragraphs) > SECONDARY_WORDS and len(paragraphs) >= SECONDARY_PARAGRAPHS
+        if long_text and body:
+            return "one topic paragraph in a long text"
+        offtopic = [t for t, p in hits.by_kind["offtopic"] if p == 0]
+        if offtopic:
+            return f"title about another subject ({offtopic[0]})"
+        return ""
 
     # ---- explanation
 
@@ -613,12 +717,15 @@ class Topic:
     def _reason(
         hits: _Hits,
         cooc: list[int],
+        near: list[int],
         process: list[str],
         support: list[str],
         traps: list[str],
         passing: bool,
         early: bool,
         similarity: float,
+        trio: list[int],
+        secondary: str,
     ) -> str:
         parts = []
         if cooc:
@@ -627,8 +734,12 @@ class Topic:
                 {t for k in ("anchor", "ambiguous", "syria") for t, p in hits.by_kind[k] if p in cooc}
             )
             parts.append(f"anchor+syria in {where} ({', '.join(terms[:4])})")
+        elif near:
+            parts.append("anchor and Syria in neighbouring paragraphs")
         if process:
             parts.append("process terms: " + ", ".join(process[:4]))
+        if trio:
+            parts.append("guarantor states with Syria in " + ("title" if 0 in trio else f"{len(trio)} paragraph(s)"))
         if support:
             parts.append("supporting: " + ", ".join(support[:3]))
         if traps:
@@ -637,6 +748,8 @@ class Topic:
             parts.append("no Syria term")
         if passing:
             parts.append("single passing anchor mention in a long text")
+        if secondary:
+            parts.append("secondary mention: " + secondary)
         if early:
             parts.append("published before the topic window")
         if similarity >= 0.1:
@@ -671,7 +784,12 @@ class Topic:
                 {n: w for n, w in mentions.items() if day >= self.rounds[n - 1].start - ORDINAL_LEAD}
             )
         if not mentions:
-            return (by_date, "date") if by_date else (None, None)
+            if by_date:
+                return by_date, "date"
+            # Announcements ("on 21-22 December") and look-backs ("on May 4, 2017") name the
+            # round's dates; the publication date alone is too far from it.
+            named = self._named_date_round(doc, published)
+            return (named, "text_date") if named else (None, None)
         if by_date in mentions:
             return by_date, "ordinal"
         best = mentions.most_common(1)[0][0]
@@ -710,6 +828,33 @@ class Topic:
                 term = self._ordinal_resolver(m.group(group))
                 return self._ordinal_numbers.get(term)
         return None
+
+    def _named_date_round(self, doc: str, published: datetime | None) -> int | None:
+        """The round whose dates the text names, the most named one; None if none."""
+        if self._date_pattern is None:
+            return None
+        found: Counter[int] = Counter()
+        for m in self._date_pattern.finditer(doc):
+            month = self._month_number.get(self._month_resolver(m.group("m1") or m.group("m2") or ""))
+            day_number = int(m.group("d1") or m.group("d2"))
+            if m.group("y"):
+                years = [int(m.group("y"))]
+            elif published is not None:
+                # No year: the one that puts the date within six months of publication.
+                years = [published.year - 1, published.year, published.year + 1]
+            else:
+                continue
+            for year in years:
+                try:
+                    named = date(year, month or 0, day_number)
+                except ValueError:
+                    continue
+                if published is not None and not m.group("y") and abs(named - published.date()).days > 183:
+                    continue
+                for r in self.rounds:
+                    if r.start - timedelta(days=1) <= named <= r.end + timedelta(days=1):
+                        found[r.number] += 1
+        return found.most_common(1)[0][0] if found else None
 
     def _in_round(self, day: date, number: int) -> bool:
         r = self.rounds[number - 1]
