@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from functools import lru_cache
@@ -32,6 +32,9 @@ class ParsedDate:
     raw: str  # the string as found
     calendar: str  # "gregorian" | "jalali" | "hijri" | "relative"
     has_time: bool
+    # The calendar day as the page prints it (the outlet's local day, Gregorian): "01:40 +06:00"
+    # on 19 May is 18 May in UTC, but readers and annotators count it on the 19th.
+    local_day: date | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -310,12 +313,40 @@ def _numeric_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(converted, calendar, match.span())
     for match in _DAY_FIRST.finditer(text):
         day, month, year = int(match["day"]), int(match["month"]), int(match["year"])
-        if month > 12 >= day:  # only US month/day/year can explain it
-            day, month = month, day
+        if month > 12 >= day or (day <= 12 and _weekday_says_month_first(text, year, month, day)):
+            day, month = month, day  # only US month/day/year can explain it
         calendar = _calendar_for_numeric_year(year, text)
         converted = _to_gregorian(calendar, year, month, day)
         if converted and _plausible(converted):
             yield _Candidate(converted, calendar, match.span())
+
+
+_WEEKDAYS: dict[int, list[str]] = {
+    0: ["monday", "mon", "понедельник", "pazartesi", "الاثنين", "الإثنين", "دوشنبه", "дүйсенбі"],
+    1: ["tuesday", "tue", "tues", "вторник", "salı", "الثلاثاء", "سه شنبه", "سه‌شنبه", "сейсенбі"],
+    2: ["wednesday", "wed", "среда", "среду", "çarşamba", "الأربعاء", "چهارشنبه", "сәрсенбі"],
+    3: ["thursday", "thu", "thur", "thurs", "четверг", "perşembe", "الخميس", "پنجشنبه", "پنج شنبه",
+        "бейсенбі"],
+    4: ["friday", "fri", "пятница", "пятницу", "cuma", "الجمعة", "جمعه", "жұма"],
+    5: ["saturday", "sat", "суббота", "субботу", "cumartesi", "السبت", "شنبه", "сенбі"],
+    6: ["sunday", "sun", "воскресенье", "pazar", "الأحد", "یکشنبه", "یک شنبه", "жексенбі"],
+}
+_WEEKDAY_NUMBERS = {_normalise(name): number for number, names in _WEEKDAYS.items() for name in names}
+_WEEKDAY_RE = re.compile(r"(?<!\w)(" + "|".join(
+    re.escape(name) for name in sorted(_WEEKDAY_NUMBERS, key=len, reverse=True)) + r")(?!\w)")
+
+
+def _weekday_says_month_first(text: str, year: int, first: int, second: int) -> bool:
+    """ "Wed, 05/03/2017": the weekday printed beside an ambiguous d/m date fits only m/d."""
+    found = _WEEKDAY_RE.search(text)
+    if not found or first == second:
+        return False
+    weekday = _WEEKDAY_NUMBERS[found.group(1)]
+    try:
+        day_first, month_first = date(year, first, second), date(year, second, first)
+    except ValueError:
+        return False
+    return day_first.weekday() != weekday and month_first.weekday() == weekday
 
 
 def _best_candidate(text: str) -> _Candidate | None:
@@ -334,7 +365,7 @@ def _whole_number_date(text: str) -> ParsedDate | None:
         calendar = _calendar_for_numeric_year(year, text)
         converted = _to_gregorian(calendar, year, month, day)
         if converted and _plausible(converted):
-            return ParsedDate(_combine(converted, None, UTC), text, calendar, False)
+            return ParsedDate(_combine(converted, None, UTC), text, calendar, False, converted)
     elif _EPOCH.fullmatch(text):
         seconds = int(text) / (1000 if len(text) == 13 else 1)
         value = datetime.fromtimestamp(seconds, tz=UTC)
@@ -398,7 +429,7 @@ def _with_dateparser(text: str, languages: Sequence[str], zone_name: str,
     year_written = str(local.year) in _FOUR_DIGITS.findall(normalised)
     calendar = "gregorian" if year_written else "relative"
     result = value.astimezone(UTC) if has_time else _combine(local.date(), None, UTC)
-    return ParsedDate(result, text, calendar, has_time)
+    return ParsedDate(result, text, calendar, has_time, local.date())
 
 
 # --------------------------------------------------------------------------- public: parse
@@ -416,11 +447,12 @@ def parse_date(text: str, languages: Sequence[str], *, reference: datetime | Non
     zone = _zone(timezone)
     whole = _whole_number_date(normalised)
     if whole:
-        return ParsedDate(whole.value, raw, whole.calendar, whole.has_time)
+        return ParsedDate(whole.value, raw, whole.calendar, whole.has_time, whole.local_day)
     candidate = _best_candidate(normalised)
     if candidate:
         clock = _find_clock(normalised, skip=candidate.span)
-        return ParsedDate(_combine(candidate.day, clock, zone), raw, candidate.calendar, clock is not None)
+        return ParsedDate(_combine(candidate.day, clock, zone), raw, candidate.calendar, clock is not None,
+                          candidate.day)
     if (len(normalised) > MAX_DATEPARSER_TEXT or len(re.findall(r"\w", normalised)) < 3
             or re.fullmatch(r"[\d\s.,:/\-]*", normalised)):
         return None  # bare numbers ("123", "1396") and stray letters are never dates here
@@ -434,7 +466,7 @@ def parse_date(text: str, languages: Sequence[str], *, reference: datetime | Non
     if parsed is None and first_digit and first_digit.start() > 0:
         # "Posted 3 hours ago": dateparser wants the phrase without the label
         parsed = _with_dateparser(text[first_digit.start():], languages, zone_name, zone, reference)
-    return ParsedDate(parsed.value, raw, parsed.calendar, parsed.has_time) if parsed else None
+    return ParsedDate(parsed.value, raw, parsed.calendar, parsed.has_time, parsed.local_day) if parsed else None
 
 
 def date_flag(value: datetime, *, since: date, until: date, now: datetime) -> str | None:
@@ -564,26 +596,55 @@ _EXCLUDED_WORDS = {
     "mostread", "most", "latest", "teaser", "teasers", "promo", "ads", "advert",
     "advertisement", "banner", "newsletter", "topbar", "more", "also", "other", "others",
     "archive", "calendar", "weather", "rates", "currency",
+    # the same blocks as Turkish, Persian and Russian templates name them
+    "yorum", "yorumlar", "ilgili", "benzer", "nazarat", "kommentarii", "pohozhie",
 }
 _PAGE_HEADER_WORDS = {"header", "masthead", "top"}
 _EXCLUDED_TAGS = {"nav", "footer", "aside", "form", "script", "style", "noscript", "template"}
 _ARTICLE_WORDS = re.compile(r"article|story|post|entry|news|content|body|main|detail", re.I)
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def _class_words(element: lxml.html.HtmlElement) -> set[str]:
-    label = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    # "lastNewsDate" (ASP.NET ids and classes) -> last news date
+    label = _CAMEL.sub(" ", f"{element.get('class', '')} {element.get('id', '')}").lower()
     return set(re.split(r"[^a-z]+", label)) - {""}
 
 
 def _is_headline_list_item(element: lxml.html.HtmlElement) -> bool:
-    """A linked item of a list of other headlines (not of a "post-meta" byline list)."""
-    if element.tag != "li" or element.find(".//a") is None:
+    """A linked item of a list of other headlines: an <li>, or one of three or more sibling
+    blocks of the same tag and class each holding a link ("news_item", "lastNewsItem")."""
+    if not isinstance(element.tag, str) or element.tag in ("a", "span", "time", "p"):
         return False
     parent = element.getparent()
     if parent is None or _BYLINE_LABEL.search(f"{parent.get('class', '')} {parent.get('id', '')}".lower()):
         return False
-    linked = sum(1 for li in parent if li.tag == "li" and li.find(".//a") is not None)
-    return linked >= 3
+    if element.tag != "li" and not element.get("class"):
+        return False
+    if element.find(".//a") is None or element.find(".//h1") is not None:
+        return False
+    linked = 0
+    for sibling in parent:
+        if element.tag == "li":
+            counted = sibling.tag == "li" and sibling.find(".//a") is not None
+        else:  # a grid row of byline, tags and share links is no teaser: want headline links
+            counted = (sibling.tag == element.tag and sibling.get("class") == element.get("class")
+                       and sibling.find(".//h1") is None and _has_headline_link(sibling))
+        linked += counted
+        if linked >= 3:
+            return True
+    return False
+
+
+def _has_headline_link(element: lxml.html.HtmlElement) -> bool:
+    return any(len(a.text_content().split()) >= 4 for a in element.iter("a"))
+
+
+def _is_page_wrapper(node: lxml.html.HtmlElement) -> bool:
+    """ASP.NET pages wrap the whole page in one <form>: that one holds the headline."""
+    return node.tag == "form" and node.find(".//h1") is not None
 
 
 def _in_excluded_area(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement | None) -> bool:
@@ -599,7 +660,10 @@ def _in_excluded_area(element: lxml.html.HtmlElement, root: lxml.html.HtmlElemen
         tag = node.tag if isinstance(node.tag, str) else ""
         within_article = inside_article or any(a.tag == "article" for a in chain[position + 1:])
         words = _class_words(node)
-        if tag in _EXCLUDED_TAGS or words & _EXCLUDED_WORDS or _is_headline_list_item(node):
+        if tag in _EXCLUDED_TAGS and not (tag == "footer" and within_article) \
+                and not _is_page_wrapper(node):
+            return True  # an article's own <footer> holds its byline (Drupal "node__meta")
+        if words & _EXCLUDED_WORDS or _is_headline_list_item(node):
             return True
         if (tag == "header" or words & _PAGE_HEADER_WORDS) and not within_article \
                 and not _ARTICLE_WORDS.search(" ".join(words)):
@@ -635,6 +699,12 @@ _MODIFIED_HINT = re.compile(
     r"updat|modif|обновл|изменен|güncel|به.?روز|ویرایش|تحدیث|تعدیل|жаңарт", re.I)
 # Substrings of class/id of byline and date elements ("news_pdate_c", "post-meta", "tarikh").
 _BYLINE_LABEL = re.compile(r"date|time|byline|meta|publish|posted|tarikh|tarih|stamp|created|info")
+# Words that open a dateline whatever the element's class ("Yayınlanma: 3 Mayıs 2017").
+_PUBLISHED_LABEL = re.compile(
+    r"(?:published|posted|submitted|first published|опубликовано|дата публикации|yayınlanma|"
+    r"yayın tarihi|yayınlandı|oluşturulma|تاریخ انتشار|منتشر شده|نشر في|نشر|تاريخ النشر|بتاريخ|"
+    r"жарияланды|жарияланған)(?!\w)"
+    r"|(?:date|дата|tarih|تاریخ|تاريخ|күні)\s*:")  # common words: only as a "Date:" label
 MAX_BYLINE_TEXT = 160
 MAX_CANDIDATES = 12  # the page's own date sits near the top of the article: stop looking after a few
 
@@ -690,7 +760,8 @@ def _byline_raw(root: lxml.html.HtmlElement) -> tuple[list[str], list[str]]:
             break
         if not isinstance(element.tag, str) or element.tag in ("time", "script", "style"):
             continue
-        if not _BYLINE_LABEL.search(f"{element.get('class', '')} {element.get('id', '')}".lower()):
+        if not _BYLINE_LABEL.search(f"{element.get('class', '')} {element.get('id', '')}".lower()) \
+                and not _PUBLISHED_LABEL.match((element.text or "").lstrip()[:40].lower()):
             continue
         text = _SPACES.sub(" ", " ".join(element.itertext())).strip()
         if not text or len(text) > MAX_BYLINE_TEXT or not re.search(r"\d|[٠-٩۰-۹]", text):
@@ -719,7 +790,7 @@ def date_from_url(url: str, reference: datetime) -> ParsedDate | None:
             calendar = _calendar_for_numeric_year(year, "")
             converted = _to_gregorian(calendar, year, month, day)
             if converted and converted.year >= 1990 and converted <= reference.date() + timedelta(days=1):
-                return ParsedDate(_combine(converted, None, UTC), match.group(0), calendar, False)
+                return ParsedDate(_combine(converted, None, UTC), match.group(0), calendar, False, converted)
     return None
 
 

@@ -94,6 +94,7 @@ LISTING_MIN_HEADLINE_LINKS = 12
 HEADLINE_LINK_MIN_WORDS = 4
 SHORT_BODY_WORDS = 80         # an article body this short gets the slower, fuller extraction
 FAVOR_PRECISION = False       # balanced: trafilatura's best F1 on real pages; equal on the newsroom
+TITLE_OVERLAP = 0.4  # share of the shorter title's words an h1 and a meta title must share
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ", " • ", " / ", ": ")
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
                 b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"BM")
@@ -134,6 +135,31 @@ ZWNJ_STAND_IN = "\u07fa"  # NKo lajanyalan: a printable joiner no monitored lang
 LEAD_CLASS_RE = re.compile(r"\b(lead|summary|intro|excerpt|standfirst|subtitle|dek|annotation|anons|"
                            r"article__lead|article-lead|news-lead|spot|ozet|rutitr)\b", re.IGNORECASE)
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "svg"})
+BLOCK_TAGS = frozenset({"div", "table", "ul", "ol", "blockquote", "figure", "section", "h2", "h3", "h4",
+                        "form", "iframe"})
+BREAK_CONTAINER_MIN_CHARS = 200  # direct text between <br>s: a body, not an address block
+# Lines anywhere in a body that are a box label, not text: "Read also: <headline>", "Advertisement".
+INLINE_BOX_MAX_WORDS = 14
+INLINE_BOX_RE = re.compile(
+    r"^\W*(read also|also read|read more|see also|related:|"
+    r"читайте также|читать также|смотрите также|тағы оқыңыз|"
+    r"ayrıca bakınız|ayrıca okuyun|bunu da okuyun|haberin devamı|ilgili haber|"
+    r"اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|اقرأ المزيد|بیشتر بخوانید|بخوانید|مطالب مرتبط)(?!\w)",
+    re.IGNORECASE,
+)
+# An ad slot's label alone on a line ("Reklam" or "إعلان" opening a sentence is text).
+AD_LABEL_RE = re.compile(
+    r"\W*(advertisement|advertisement\W+scroll to continue|реклама|reklam|إعلان|اعلان|تبلیغات|жарнама)\W*",
+    re.IGNORECASE,
+)
+# Credit and follow-us lines that close a story ("Reporting by ...; Editing by ...").
+CREDIT_LINE_MAX_WORDS = 30
+CREDIT_LINE_RE = re.compile(
+    r"^\W*(reporting by|additional reporting|writing by|editing by|compiled by|interviewed by|"
+    r"follow us on|беседовал|беседовала|интервью записал|подписывайтесь на|"
+    r"bizi takip edin|تابعونا على|ما را در .{0,20}دنبال کنید)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- result
@@ -156,6 +182,7 @@ class Extracted:
     published: str | None = None
     published_method: str | None = None
     published_raw: str | None = None
+    published_day: str | None = None  # the day the page prints (local); `published` is UTC
     modified: str | None = None
     modified_method: str | None = None
     jsonld_type: str | None = None
@@ -280,6 +307,7 @@ def _extract(body: bytes | str, *, url: str, languages: tuple[str, ...], timezon
     reference = fetched_at or datetime.now(UTC)
     result = Extracted(verdict="article", reason="", canonical=facts.canonical)
     _fill_dates(result, tree, url, languages, reference, timezone, facts.jsonld)
+    split_break_paragraphs(tree)
     body_text = extract_body(tree, url, facts)
     _fill_metadata(result, tree, facts, url, outlet_name)
     result.text = _clean_body(body_text, result.title, (result.author, result.sitename), facts.leads)
@@ -304,6 +332,8 @@ def _fill_dates(result: Extracted, tree: HtmlElement, url: str, languages: tuple
     if dates.published is not None:
         result.published = to_iso(dates.published.value)
         result.published_raw = dates.published.raw
+        local_day = dates.published.local_day
+        result.published_day = local_day.isoformat() if local_day else (result.published or "")[:10] or None
         result.published_method = dates.published_method
     if dates.modified is not None:
         result.modified = to_iso(dates.modified.value)
@@ -328,6 +358,48 @@ def extract_body(tree: HtmlElement, url: str, facts: PageFacts | None = None) ->
     if ld_body and not _is_locked(facts) and _word_count(ld_body) > 2 * max(_word_count(text), 20):
         text = _split_ld_body(raw_body)
     return text
+
+
+def split_break_paragraphs(tree: HtmlElement) -> None:
+    """Old CMSs (DataLife Engine, ASP.NET) print a body as one <div> of text runs split by
+    <br><br>: trafilatura's fast path does not see paragraphs there and falls back to the whole
+    page. Such a container gets one <p> per run, in place."""
+    for element in list(tree.iter("div", "td", "section", "article", "span")):
+        if not _is_break_container(element):
+            continue
+        children = list(element)
+        paragraph = etree.Element("p")
+        paragraph.text, element.text = element.text, None
+        parts: list[HtmlElement] = []
+        for child in children:
+            element.remove(child)
+            if child.tag == "br" or child.tag in BLOCK_TAGS:
+                parts.append(paragraph)
+                if child.tag != "br":
+                    tail, child.tail = child.tail, None
+                    parts.append(child)
+                else:
+                    tail = child.tail
+                paragraph = etree.Element("p")
+                paragraph.text = tail
+            else:
+                paragraph.append(child)
+        parts.append(paragraph)
+        for part in parts:
+            if part.tag != "p" or len(part) or (part.text or "").strip():
+                element.append(part)
+
+
+def _is_break_container(element: HtmlElement) -> bool:
+    breaks = 0
+    text = len((element.text or "").strip())
+    for child in element:
+        if child.tag == "p":
+            return False
+        if child.tag == "br":
+            breaks += 1
+        text += len((child.tail or "").strip())
+    return breaks >= 2 and text >= BREAK_CONTAINER_MIN_CHARS
 
 
 def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
@@ -640,7 +712,33 @@ def choose_title(*, headline: str | None, og_title: str | None, title_tag: str |
             # a meta headline truncated by the CMS: the h1 carries the whole of it
             if clean.casefold().rstrip(".… ") and folded.startswith(clean.casefold().rstrip(".… ")):
                 return h1
-    return cleaned[0] if cleaned else None
+    # A short social/SEO headline in the meta tags: the visible h1 that shares its words is
+    # the headline a reader (and an annotator) sees.
+    for h1 in h1s:
+        words = _title_words(h1)
+        if len(words) < 3 or h1.casefold() in names:
+            continue
+        for clean in cleaned:
+            meta_words = _title_words(clean)
+            shared = len(words & meta_words)
+            if shared >= 2 and shared >= TITLE_OVERLAP * min(len(words), len(meta_words)):
+                return h1
+    return _strip_section(cleaned[0]) if cleaned else None
+
+
+def _title_words(text: str) -> set[str]:
+    """Crude stems (first four letters) of the title's words: Russian and Turkish headlines
+    inflect the same word differently in the h1 and the social title."""
+    return {word[:4] for word in re.findall(r"\w+", text.casefold()) if len(word) >= 3}
+
+
+def _strip_section(title: str) -> str:
+    """ "Headline | Section" left after the outlet went: a short last part is the section."""
+    for sep in (" | ", " :: ", " » "):
+        head, found, tail = title.rpartition(sep)
+        if found and len(tail.split()) <= 3 and len(head.split()) >= 3:
+            return head.strip()
+    return title
 
 
 def strip_site_name(title: str, site_names: Sequence[str], url: str = "") -> str:
@@ -695,9 +793,12 @@ def _clean_body(text: str, title: str | None, extra: Sequence[str | None] = (),
             continue
         seen.add(key)
         kept.append(line)
+    kept = [line for line in kept if not AD_LABEL_RE.fullmatch(line)
+            and not (len(line.split()) <= INLINE_BOX_MAX_WORDS and INLINE_BOX_RE.match(line))]
     while kept and _is_edge_boilerplate(kept[0]):
         kept.pop(0)
-    while kept and _is_edge_boilerplate(kept[-1]):
+    while kept and (_is_edge_boilerplate(kept[-1]) or (
+            len(kept[-1].split()) <= CREDIT_LINE_MAX_WORDS and CREDIT_LINE_RE.match(kept[-1]))):
         kept.pop()
     return "\n".join(kept)
 
