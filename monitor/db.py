@@ -132,6 +132,13 @@ def create_full_text_search(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_published_day")
+def add_published_day(db: sqlite_utils.Database) -> None:
+    # The calendar day the outlet printed: `published` is UTC, and an article posted at 01:40
+    # in Almaty is still "yesterday" in UTC.
+    db.table("articles").add_column("published_day", str)
+
+
 def utcnow() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 

@@ -30,6 +30,7 @@ class Article:
     published: str | None = None
     published_method: str | None = None
     published_raw: str | None = None
+    published_day: str | None = None
     date_flag: str | None = None
     judgement: dict[str, Any] = field(default_factory=dict)
     verdict: str = ""              # stored | updated | irrelevant | duplicate | blocked | ...

@@ -25,6 +25,7 @@ def insert_seed_articles(db: sqlite_utils.Database, seeds: Sequence[SeedArticle]
         now = utcnow()
         row = {
             "url": seed.url, "source": seed.outlet, "title": seed.title, "published": published,
+            "published_day": seed.published.isoformat(),
             "published_method": "seed", "published_raw": seed.published.isoformat(), "language": seed.language,
             "round": seed.round or judgement.round, "round_method": "seed" if seed.round else judgement.round_method,
             "relevance": judgement.relevance, "relevant": 1, "reason": "seed article: " + judgement.reason,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
@@ -53,6 +54,7 @@ class DatesPipeline:
             # An archived page was published before its first snapshot: better than nothing, and said so.
             published, method, raw = article.snapshot_time, "snapshot", article.listing.get("snapshot_time")
         article.published, article.published_method, article.published_raw = published, method, raw
+        article.published_day = self.local_day(published, source.timezone, page)
         if published:
             self.context.health(source.id, "dated")
             value = datetime.fromisoformat(published)
@@ -64,6 +66,15 @@ class DatesPipeline:
             article.date_flag = "undated"
             self.stats.inc_value("monitor/dates/undated")
         return article
+
+    @staticmethod
+    def local_day(published: str | None, timezone: str, page: dict[str, object]) -> str | None:
+        """The day as the outlet prints it: the page's own when its date was chosen, else in its time zone."""
+        if not published:
+            return None
+        if published == page.get("published") and page.get("published_day"):
+            return str(page["published_day"])
+        return datetime.fromisoformat(published).astimezone(ZoneInfo(timezone)).date().isoformat()
 
     def listing_date(self, article: Article) -> tuple[str | None, str | None]:
         value = article.listing.get("date")

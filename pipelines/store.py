@@ -122,6 +122,7 @@ class StorePipeline:
             "id": article.article_id, "url": article.canonical_url, "source": article.source,
             "title": title, "author": page.get("author"), "published": article.published,
             "published_method": article.published_method, "published_raw": article.published_raw,
+            "published_day": article.published_day,
             "date_flag": article.date_flag, "modified": page.get("modified"),
             "modified_method": page.get("modified_method"), "language": page.get("language"),
             "round": judgement.get("round"), "round_method": judgement.get("round_method"),
