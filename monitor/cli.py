@@ -105,9 +105,14 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
         dbmod.check_writable(db)
         db.conn.close()
         spider_args = {k: v for k, v in (("source", args.source), ("since", args.since), ("until", args.until)) if v}
-        crawl_ids = run_spiders(spiders, project_settings(overrides), spider_args)
+        run = run_spiders(spiders, project_settings(overrides), spider_args)
+        if run.write_failures:
+            for failure in run.write_failures:
+                logging.getLogger("monitor").critical("the database could not be written: %s", failure)
+            return EXIT_DATABASE
         db = dbmod.connect(config.db)
-        problems = run_problems(db, crawl_ids, args.error_rate if args.error_rate is not None else config.error_rate_threshold)
+        threshold = args.error_rate if args.error_rate is not None else config.error_rate_threshold
+        problems = run_problems(db, run.crawl_ids, threshold)
     finally:
         lock.release()
     for problem in problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,20 @@ def newsroom_settings(proxy_url: str) -> dict[str, Any]:
     }
 
 
-def run_spiders(spiders: Sequence[str], settings: Settings, spider_args: dict[str, Any] | None = None) -> list[int]:
-    """Run the spiders one after another in this process; returns the ids of their `crawls` rows."""
+@dataclass
+class RunResult:
+    """What the spiders of one run left: their `crawls` rows, and any database write failure."""
+
+    crawl_ids: list[int] = field(default_factory=list)
+    write_failures: list[str] = field(default_factory=list)
+
+
+def run_spiders(spiders: Sequence[str], settings: Settings, spider_args: dict[str, Any] | None = None) -> RunResult:
+    """Run the spiders one after another in this process."""
     # Keep the CLI's own log handlers (levels, log file) when it has installed them.
     settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
     process = CrawlerProcess(settings)
-    crawl_ids: list[int] = []
+    result = RunResult()
     remaining = list(spiders)
 
     def start_next(_: object = None) -> Any:
@@ -54,11 +63,15 @@ def run_spiders(spiders: Sequence[str], settings: Settings, spider_args: dict[st
         crawler = process.create_crawler(remaining.pop(0))
         deferred = process.crawl(crawler, **(spider_args or {}))
 
-        def remember(result: object) -> object:
+        def remember(outcome: object) -> object:
             context = getattr(crawler, "_monitor_context", None)
             if context is not None and context.crawl_id is not None:
-                crawl_ids.append(context.crawl_id)
-            return result
+                result.crawl_ids.append(context.crawl_id)
+            failure = crawler.stats.get_value("monitor/store/write_failed") if crawler.stats else None
+            if failure:
+                result.write_failures.append(str(failure))
+                remaining.clear()  # the next spider could not write either
+            return outcome
 
         deferred.addBoth(remember)
         deferred.addBoth(start_next)
@@ -66,4 +79,4 @@ def run_spiders(spiders: Sequence[str], settings: Settings, spider_args: dict[st
 
     start_next()
     process.start()
-    return crawl_ids
+    return result

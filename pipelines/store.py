@@ -9,7 +9,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.utils.defer import deferred_from_coro
 
 from monitor.context import CrawlContext
 from monitor.db import to_json, utcnow
@@ -93,13 +93,21 @@ class StorePipeline:
                     db.table("pages").upsert_all(pages, pk="url")
                 refresh_stories(db, stories)
         except sqlite3.OperationalError as exc:
+            # A full disk or a read-only file: stop the crawl cleanly; nothing of this batch is
+            # marked as seen, so the next run fetches it again.
             logger.critical("cannot write to the database %s: %s", self.context.db_path, exc)
-            self.stats.set_value("monitor/store/write_failed", str(exc))
-            raise CloseSpider(f"database write failed: {exc}") from None
+            self.stats.set_value("monitor/store/write_failed", f"database write failed: {exc}")
+            self.close_crawl()
+            return
         self.context.stored_urls.update(row["url"] for row in articles)
         self.context.stored_urls.update(row["url"] for row in aliases)
         for article in batch:
             self.account(article)
+
+    def close_crawl(self) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="database write failed"))
 
     def write_article(self, row: dict[str, Any]) -> None:
         table = self.context.db.table("articles")
