@@ -105,7 +105,10 @@ class StorePipeline:
             self.account(article)
 
     def close_crawl(self) -> None:
-        engine = self.crawler.engine
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (the stage used on its own)
+            return
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason="database write failed"))
 
