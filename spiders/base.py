@@ -17,7 +17,7 @@ from monitor.errors import ArgumentError
 from monitor.items import Article
 from monitor.listings import declares_entities
 from monitor.seeds import Source, source_ids
-from monitor.urls import normalize_url
+from monitor.urls import normalize_url, url_date
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,10 @@ class MonitorSpider(scrapy.Spider):
             self.crawler.stats.inc_value("monitor/listing/not_article")
             return None
         when = listing.get("date")
+        if not isinstance(when, datetime):
+            # No date in the listing: a date in the URL's slug still bounds it in time.
+            day = url_date(canonical)
+            when = datetime(day.year, day.month, day.day, 12, tzinfo=UTC) if day else None
         month = when.strftime("%Y-%m") if isinstance(when, datetime) else None
         self.context.count(source.id, month, self.method, "listed")
         self.context.health(source.id, "listed")
@@ -127,8 +131,8 @@ class MonitorSpider(scrapy.Spider):
             return None
         self.context.known.add(canonical)
         listing = dict(listing)
-        if isinstance(when, datetime):
-            listing["date"] = when.isoformat()
+        if isinstance(listing.get("date"), datetime):
+            listing["date"] = listing["date"].isoformat()
         return Request(
             url, callback=self.parse_article, errback=self.article_failed, priority=1,
             meta={"source": source.id, "listing": listing, "requested_url": url, "month": month, **meta},
