@@ -6,7 +6,6 @@ import json
 import pickle
 import re
 import urllib.request
-from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 
 from monitor.extraction import Extracted, extract_page, strip_site_name
 from monitor.newsroom.calendars import TODAY
+from tests.scoring import token_f1
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_PAGES = sorted(GOLDEN.glob("*.html"))
@@ -79,17 +79,6 @@ def test_every_json_has_its_page() -> None:
 # --------------------------------------------------------------------------- newsroom truth
 
 
-def _tokens(text: str) -> Counter[str]:
-    return Counter(re.findall(r"\w+", text.casefold()))
-
-
-def token_f1(got: str, truth: str) -> float:
-    a, b = _tokens(got), _tokens(truth)
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -17,6 +16,7 @@ import trafilatura
 
 from monitor.dates import find_page_dates, parse_date
 from monitor.extraction import extract_page, split_break_paragraphs
+from tests.scoring import token_f1
 
 REALISTIC = Path(__file__).parent / "realistic"
 PAGES = sorted(REALISTIC.glob("*.html"))
@@ -25,17 +25,6 @@ MIN_TITLES = 0.9
 MIN_DAYS = 0.95
 
 
-def _tokens(text: str) -> Counter[str]:
-    return Counter(re.findall(r"\w+", text.casefold()))
-
-
-def token_f1(got: str, truth: str) -> float:
-    a, b = _tokens(got), _tokens(truth)
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _spec(page: Path) -> dict[str, Any]:

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from monitor.errors import SeedsError
-from monitor.relevance import Judgement, Topic
+from monitor.relevance import Topic
+from tests.scoring import relevance_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,18 +35,6 @@ def items() -> list[dict[str, Any]]:
     return yaml.safe_load(EVAL.read_text(encoding="utf-8"))["items"]
 
 
-def _judge(topic: Topic, item: dict[str, Any]) -> Judgement:
-    published = item["published"]
-    if isinstance(published, str):
-        published = date.fromisoformat(published)
-    return topic.judge(
-        title=item["title"],
-        text=item["text"],
-        language=item["language"],
-        published=datetime(published.year, published.month, published.day),
-    )
-
-
 def test_eval_set_is_big_and_balanced(items: list[dict[str, Any]]) -> None:
     per_language: dict[str, int] = {}
     for item in items:
@@ -59,39 +48,12 @@ def test_eval_set_is_big_and_balanced(items: list[dict[str, Any]]) -> None:
 
 
 def test_precision_recall_and_round_accuracy(topic: Topic, items: list[dict[str, Any]]) -> None:
-    tp = fp = fn = 0
-    rounds_right = rounds_total = 0
-    failures = []
-    for item in items:
-        judgement = _judge(topic, item)
-        if judgement.relevant and item["relevant"]:
-            tp += 1
-        elif judgement.relevant:
-            fp += 1
-            failures.append(f"FP {item['id']}: {judgement.reason}")
-        elif item["relevant"]:
-            fn += 1
-            failures.append(f"FN {item['id']}: {judgement.reason}")
-        if item["relevant"] and item["round"] is not None:
-            rounds_total += 1
-            if judgement.round == item["round"]:
-                rounds_right += 1
-            else:
-                failures.append(
-                    f"round {item['id']}: {judgement.round} ({judgement.round_method}),"
-                    f" expected {item['round']}"
-                )
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    round_accuracy = rounds_right / rounds_total if rounds_total else 0.0
-    print(
-        f"\nrelevance eval over {len(items)} texts: precision {precision:.3f}, recall {recall:.3f},"
-        f" round accuracy {round_accuracy:.3f} ({rounds_right}/{rounds_total})"
-    )
-    print("\n".join(failures))
-    assert precision >= 0.95
-    assert recall >= 0.95
-    assert round_accuracy >= 0.90
+    scores = relevance_scores(topic, items)
+    print("\n" + scores.line("relevance eval", len(items)))
+    print("\n".join(scores.failures))
+    assert scores.precision >= 0.95
+    assert scores.recall >= 0.95
+    assert scores.round_accuracy >= 0.90
 
 
 def test_seed_article_is_relevant_with_round_4(topic: Topic) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from monitor.relevance import Topic
+from tests.scoring import published_of, relevance_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = Path(__file__).parent / "data" / "relevance_heldout.yaml"
@@ -27,12 +28,6 @@ def items() -> list[dict[str, Any]]:
     return yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["items"]
 
 
-def _published(item: dict[str, Any]) -> datetime:
-    value = item["published"]
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return datetime(day.year, day.month, day.day)
-
-
 def test_heldout_set_shape(items: list[dict[str, Any]]) -> None:
     assert len(items) >= 90
     assert len({item["id"] for item in items}) == len(items)
@@ -47,45 +42,17 @@ def test_heldout_set_shape(items: list[dict[str, Any]]) -> None:
     assert per_language["kk"] >= 8
     # Both classes, texts after the topic window, and summits (relevant without a round).
     assert 0.3 < sum(item["relevant"] for item in items) / len(items) < 0.8
-    assert any(item["relevant"] and _published(item).year >= 2025 for item in items)
+    assert any(item["relevant"] and published_of(item).year >= 2025 for item in items)
     assert sum(item["relevant"] and item["round"] is None for item in items) >= 10
 
 
 def test_heldout_precision_recall_and_round_accuracy(topic: Topic, items: list[dict[str, Any]]) -> None:
-    tp = fp = fn = 0
-    rounds_right = rounds_total = 0
-    failures = []
-    for item in items:
-        judgement = topic.judge(
-            title=item["title"], text=item["text"], language=item["language"], published=_published(item)
-        )
-        if judgement.relevant and item["relevant"]:
-            tp += 1
-        elif judgement.relevant:
-            fp += 1
-            failures.append(f"FP {item['id']}: {judgement.reason}")
-        elif item["relevant"]:
-            fn += 1
-            failures.append(f"FN {item['id']}: {judgement.reason}")
-        if item["relevant"] and item["round"] is not None:
-            rounds_total += 1
-            if judgement.round == item["round"]:
-                rounds_right += 1
-            else:
-                failures.append(
-                    f"round {item['id']}: {judgement.round} ({judgement.round_method}), expected {item['round']}"
-                )
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    round_accuracy = rounds_right / rounds_total if rounds_total else 0.0
-    print(
-        f"\nheld-out eval over {len(items)} texts: precision {precision:.3f}, recall {recall:.3f},"
-        f" round accuracy {round_accuracy:.3f} ({rounds_right}/{rounds_total})"
-    )
-    print("\n".join(failures))
-    assert precision >= 0.95
-    assert recall >= 0.95
-    assert round_accuracy >= 0.90
+    scores = relevance_scores(topic, items)
+    print("\n" + scores.line("held-out eval", len(items)))
+    print("\n".join(scores.failures))
+    assert scores.precision >= 0.95
+    assert scores.recall >= 0.95
+    assert scores.round_accuracy >= 0.90
 
 
 # --------------------------------------------------------------------------- the rules behind the figures
