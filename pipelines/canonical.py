@@ -68,7 +68,9 @@ class CanonicalPipeline:
                 seen.add(url)
                 article.aliases.append((url, kind))
         if not article.listing.get("update") and identity in self.context.stored_urls:
-            existing = self.context.db.execute("SELECT id FROM articles WHERE url = ?", [identity]).fetchone()
+            existing = self.context.db.execute(
+                "SELECT id FROM articles WHERE url = ? UNION ALL SELECT article_id FROM url_aliases WHERE url = ? "
+                "LIMIT 1", [identity, identity]).fetchone()
             if existing is not None:
                 article.article_id = existing[0]
                 article.verdict, article.reason = "known", "already stored under its canonical URL"
