@@ -35,6 +35,7 @@ def get_pool(workers: int = 0) -> ProcessPoolExecutor:
         shutdown_pool()
         # forkserver: forking a process that runs a reactor and threads is unsafe.
         context = multiprocessing.get_context("forkserver")
+        # No max_tasks_per_child: on Python 3.11 a pool that recycles workers can hang.
         # Recycling workers now and then bounds what a leak in a parser could pile up over months.
         _pool = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=_warm_up,
                                     max_tasks_per_child=TASKS_PER_WORKER)
