@@ -12,7 +12,6 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-TASKS_PER_WORKER = 2000
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
@@ -36,9 +35,7 @@ def get_pool(workers: int = 0) -> ProcessPoolExecutor:
         # forkserver: forking a process that runs a reactor and threads is unsafe.
         context = multiprocessing.get_context("forkserver")
         # No max_tasks_per_child: on Python 3.11 a pool that recycles workers can hang.
-        # Recycling workers now and then bounds what a leak in a parser could pile up over months.
-        _pool = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=_warm_up,
-                                    max_tasks_per_child=TASKS_PER_WORKER)
+        _pool = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=_warm_up)
         _pool_size = size
         logger.info("extraction pool: %d worker process(es)", size)
     return _pool
