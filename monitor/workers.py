@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -41,20 +42,45 @@ def get_pool(workers: int = 0) -> ProcessPoolExecutor:
     return _pool
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(*, kill: bool = False) -> None:
+    """Stop the pool; `kill` also ends workers stuck on a page (none of their results will be used)."""
     global _pool
     if _pool is not None:
+        processes = list(getattr(_pool, "_processes", {}).values()) if kill else []
         _pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
         _pool = None
 
 
 atexit.register(shutdown_pool)
 
 
-async def run_in_pool(workers: int, function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a picklable function in the pool and await it from the reactor's event loop."""
-    future = get_pool(workers).submit(function, *args, **kwargs)
-    return await asyncio.wrap_future(future)
+class WorkerTimeout(Exception):
+    """A page took longer than any page should to analyse."""
+
+
+async def run_in_pool(workers: int, function: Any, *args: Any, timeout: float = 120.0, **kwargs: Any) -> Any:
+    """Run a picklable function in the pool and await it from the reactor's event loop.
+
+    A page that keeps a worker busy past `timeout` (a pathological document) gets a
+    WorkerTimeout, and the pool is replaced so the crawl goes on.
+    """
+    pool = get_pool(workers)
+    future = pool.submit(function, *args, **kwargs)
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except TimeoutError:
+        logger.error("a worker spent over %.0fs on one page; replacing the extraction pool", timeout)
+        if _pool is pool:
+            shutdown_pool(kill=True)
+        raise WorkerTimeout(f"analysis took over {timeout:.0f}s") from None
+    except BrokenProcessPool:
+        # A worker died (killed for memory, a crashing parser): the next page gets a fresh pool.
+        # Pages of an older, already replaced pool must not shut the new one down.
+        if _pool is pool:
+            shutdown_pool()
+        raise
 
 
 def analyse_page(body: bytes, *, url: str, languages: tuple[str, ...], timezone: str | None,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures.process import BrokenProcessPool
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from monitor.context import CrawlContext
 from monitor.items import Article
-from monitor.workers import analyse_page, run_in_pool, shutdown_pool
+from monitor.workers import analyse_page, run_in_pool
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +38,6 @@ class ExtractPipeline:
                 encoding=article.encoding, outlet_name=source.name,
             )
         except Exception as exc:  # noqa: BLE001 - a crashed worker must not stop the crawl
-            if isinstance(exc, BrokenProcessPool):
-                shutdown_pool()  # a worker died (e.g. killed for memory): the next page gets a fresh pool
             logger.error("extraction failed for %s: %s", article.url, exc)
             result = {"verdict": "error", "reason": f"extraction failed: {type(exc).__name__}: {exc}"[:300]}
         article.body = b""  # the page is no longer needed; keep memory flat
