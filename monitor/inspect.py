@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -63,8 +62,8 @@ class Inspector:
         published = datetime.fromisoformat(result["published"]) if result.get("published") else None
         result["date_flag"] = (date_flag(published, since=self.topic.since, until=self.topic.until, now=datetime.now(UTC))
                                if published else "undated")
-        judgement = dataclasses.asdict(self.topic.judge(
-            title=extracted.title or "", text=extracted.text or "", language=extracted.language, published=published))
+        judgement = self.topic.judge(
+            title=extracted.title or "", text=extracted.text or "", language=extracted.language, published=published).to_dict()
         if extracted.verdict != "article":
             # Not an article: nothing is relevant, and the extraction's reason is the one that matters.
             judgement["relevant"] = False

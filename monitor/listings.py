@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -181,6 +180,3 @@ def parse_sitemap(body: bytes) -> Sitemap:
     check_recovered(error, entries)
     return Sitemap(kind, entries)
 
-
-def iter_links(entries: list[Entry]) -> Iterator[str]:
-    return (e.url for e in entries)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from datetime import datetime
 
@@ -31,8 +30,7 @@ def rescore(db: sqlite_utils.Database, topic: Topic) -> Counter[str]:
             judgement = topic.judge(title=row[1] or "", text=row[2] or "", language=row[3], published=_when(row[4]))
             db.table("articles").update(row[0], {
                 "relevance": judgement.relevance, "relevant": int(judgement.relevant), "reason": judgement.reason,
-                "matched_terms": to_json([dataclasses.asdict(t) if dataclasses.is_dataclass(t) else t
-                                          for t in judgement.matched_terms]),
+                "matched_terms": to_json(judgement.matched_terms),
                 "round": judgement.round, "round_method": judgement.round_method,
             })
             counts["articles relevant" if judgement.relevant else "articles now irrelevant"] += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import sqlite_utils
@@ -29,8 +28,7 @@ def insert_seed_articles(db: sqlite_utils.Database, seeds: Sequence[SeedArticle]
             "published_method": "seed", "published_raw": seed.published.isoformat(), "language": seed.language,
             "round": seed.round or judgement.round, "round_method": "seed" if seed.round else judgement.round_method,
             "relevance": judgement.relevance, "relevant": 1, "reason": "seed article: " + judgement.reason,
-            "matched_terms": to_json([dataclasses.asdict(t) if dataclasses.is_dataclass(t) else t
-                                      for t in judgement.matched_terms]),
+            "matched_terms": to_json(judgement.matched_terms),
             "is_seed": 1, "discovered_via": "seed", "text": seed.text, "words": len(seed.text.split()),
             "text_hash": text_fingerprint(seed.text), "revisions": 0, "first_seen": now, "last_seen": now,
             "search_title": search_form(seed.title), "search_text": search_form(seed.text),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -292,27 +292,14 @@ def _query_has_article_id(query: str) -> bool:
     return any(n in ("p", "id", "story", "article") or n.endswith("id") for n in names)
 
 
-URL_DATE_PATTERNS = (
-    # /2017/05/03/ or /2017/5/3 at the end
-    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$|[-_.])"),
-    # /20170503/, /2017-05-03-, _2017_05_03
-    re.compile(r"(?<![0-9])((?:19|20)\d{2})([-_]?)(\d{2})\2(\d{2})(?![0-9])"),
-)
-
-
 def url_date(url: str) -> date | None:
-    """A calendar date written in the URL path, if any."""
+    """A calendar date written in the URL path, if any (Solar Hijri years converted)."""
+    # One URL-date parser for the project: monitor.dates reads it for page dates too.
+    from monitor.dates import date_from_url
+
     try:
         path = urlsplit(url).path
     except ValueError:
         return None
-    for pattern in URL_DATE_PATTERNS:
-        for match in pattern.finditer(path):
-            groups = [g for g in match.groups() if g and g.isdigit()]
-            try:
-                found = date(int(groups[0]), int(groups[1]), int(groups[2]))
-            except ValueError:
-                continue
-            if found <= date.today():
-                return found
-    return None
+    parsed = date_from_url(path, datetime.now(UTC))
+    return parsed.value.date() if parsed else None
